@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CarehomesConfig(AppConfig):
+    name = "carehomes"
+    verbose_name = "Care home registry"

@@ -1,0 +1,21 @@
+"""What every page needs to draw its header: the portal's name and the user's navigation."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from . import access
+
+
+def portal(request) -> dict:
+    user = request.user
+    nav = []
+    if user.is_authenticated:
+        nav.append(("Home", reverse("home")))
+        if access.allowed(user, access.Action.VIEW):
+            nav.append(("Care homes", reverse("carehomes:list")))
+        if access.allowed(user, access.Action.IMPORT):
+            nav.append(("CQC imports", reverse("carehomes:import-list")))
+        nav.append(("API", reverse("api-docs")))
+        if user.is_staff:
+            nav.append(("Admin", reverse("admin:index")))
+    return {"portal_name": settings.PORTAL_NAME, "portal_nav": nav}

@@ -1,0 +1,1 @@
+"""Joint contracts, CQUIN, accreditation and pooled budgets (models arrive in a later issue)."""

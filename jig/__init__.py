@@ -1,0 +1,1 @@
+"""Feeds, risk ratings and the Joint Intelligence Group (models arrive in later issues)."""

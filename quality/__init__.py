@@ -1,0 +1,1 @@
+"""Monthly returns, quality monitoring visits and action plans (models arrive in later issues)."""
