@@ -3,6 +3,7 @@
 Deterministic: the same seed builds the same area every time.
 """
 
+import hashlib
 import random
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from commissioning.services import membership_create
 
 from .directory import Area, build_directory, national_areas
 from .models import CareHome, CqcImport, GpPractice
-from .services import cqc_import_run
+from .services import cqc_import_record, cqc_import_run
 
 DEMO_PASSWORD = "demo-portal-2026"
 DEMO_SEED = 2016
@@ -81,15 +82,12 @@ def _gp_practices(orgs, rng: random.Random) -> list[GpPractice]:
 
 
 def _import(content: bytes, filename: str, user) -> CqcImport:
-    import hashlib
-
     checksum = hashlib.sha256(content).hexdigest()
     done = CqcImport.objects.filter(checksum=checksum, status="succeeded").first()
     if done:  # the demo is built already: leave it as it is
         return done
-    cqc_import = CqcImport.objects.create(filename=filename, content=content, requested_by=user,
-                                          checksum=checksum)
-    return cqc_import_run(cqc_import=cqc_import)
+    return cqc_import_run(cqc_import=cqc_import_record(filename=filename, content=content,
+                                                       user=user))
 
 
 def _user(email, name, *, staff=False) -> User:

@@ -15,7 +15,7 @@ from commissioning.jobs import job_finish, job_log, job_start, job_update
 from commissioning.models import Organisation
 
 from .choices import HomeStatus, KeyQuestion
-from .importers.cqc import MAX_REPORTED_ERRORS, LOCATION_ID, ParsedHome, parse_directory
+from .importers.cqc import LOCATION_ID, MAX_REPORTED_ERRORS, ParsedHome, parse_directory
 from .importers.tables import UnreadableFile, read_table
 from .models import CareHome, CqcImport, CqcRating, GpPractice
 
@@ -41,12 +41,17 @@ def cqc_import_create(*, filename: str, content: bytes, user) -> CqcImport:
             f"The file is larger than {settings.PORTAL_MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
     if not content:
         raise ValidationError("The file is empty.")
-    cqc_import = CqcImport.objects.create(
+    cqc_import = cqc_import_record(filename=filename, content=content, user=user)
+    transaction.on_commit(lambda: cqc_import_task.delay(cqc_import.pk))
+    return cqc_import
+
+
+def cqc_import_record(*, filename: str, content: bytes, user) -> CqcImport:
+    """The record of a file to import (who, when, checksum), not yet run."""
+    return CqcImport.objects.create(
         filename=filename[:255], content=content, requested_by=user,
         checksum=hashlib.sha256(content).hexdigest(), stage="Waiting to start",
     )
-    transaction.on_commit(lambda: cqc_import_task.delay(cqc_import.pk))
-    return cqc_import
 
 
 def served_area_names() -> dict[str, Organisation]:

@@ -85,7 +85,8 @@ if env("DATABASE_URL", default=""):
 else:
     from commissioning.embedded_db import embedded_database
 
-    DATABASES = {"default": embedded_database(Path(env("EMBEDDED_PGDATA", default=str(BASE_DIR / ".pgdata"))))}
+    EMBEDDED_PGDATA = Path(env("EMBEDDED_PGDATA", default=str(BASE_DIR / ".pgdata")))
+    DATABASES = {"default": embedded_database(EMBEDDED_PGDATA)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
