@@ -1,6 +1,7 @@
 """Reads of the registry that decide visibility: pages, API, exports and PDFs use these."""
 
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 
 from commissioning import access
 
@@ -28,22 +29,54 @@ def carehome_ratings(care_home: CareHome) -> QuerySet:
 
 
 def carehome_history(care_home: CareHome, limit: int = 50) -> list[dict]:
-    """The home's audit trail: who changed what, when (newest first)."""
+    """The home's audit trail: who changed what, when (newest first), in words."""
     records = list(care_home.history.select_related("history_user").order_by("-history_date")
                    [: limit + 1])
-    entries = []
+    deltas = []
     for newer, older in zip(records, records[1:] + [None], strict=False):
-        if older is None:
-            changes = ["Added to the registry"]
-        else:
-            delta = newer.diff_against(older, excluded_fields=["modified_on", "modified_by"])
-            changes = [f"{CareHome._meta.get_field(c.field).verbose_name.capitalize()}: "
-                       f"{c.old if c.old not in (None, '') else '—'} → "
-                       f"{c.new if c.new not in (None, '') else '—'}" for c in delta.changes]
-        if changes:
+        changes = [] if older is None else newer.diff_against(
+            older, excluded_fields=["modified_on", "modified_by"]).changes
+        deltas.append((newer, older, changes))
+    names = _related_names([c for _, _, changes in deltas for c in changes])
+    entries = []
+    for newer, older, changes in deltas[:limit]:
+        lines = ["Added to the registry"] if older is None else [
+            f"{capfirst(CareHome._meta.get_field(c.field).verbose_name)}: "
+            f"{_shown(c.field, c.old, names)} → {_shown(c.field, c.new, names)}" for c in changes]
+        if lines:
             entries.append({"when": newer.history_date, "who": newer.history_user,
-                            "reason": newer.history_change_reason or "", "changes": changes})
-    return entries[:limit]
+                            "reason": newer.history_change_reason or "", "changes": lines})
+    return entries
+
+
+def _related_names(changes) -> dict[tuple[str, object], str]:
+    """Names for the foreign keys in a list of changes: one query per related model."""
+    wanted: dict[str, set] = {}
+    for change in changes:
+        field = CareHome._meta.get_field(change.field)
+        if field.is_relation:
+            wanted.setdefault(change.field, set()).update(
+                v for v in (change.old, change.new) if v is not None)
+    names = {}
+    for field_name, ids in wanted.items():
+        model = CareHome._meta.get_field(field_name).related_model
+        for pk, obj in model._default_manager.in_bulk(list(ids)).items():
+            names[(field_name, pk)] = str(obj)
+    return names
+
+
+def _shown(field_name: str, value, names) -> str:
+    if value in (None, "", []):
+        return "—"
+    field = CareHome._meta.get_field(field_name)
+    if field.is_relation:
+        return names.get((field_name, value), f"#{value}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, list):
+        labels = dict(field.base_field.flatchoices) if hasattr(field, "base_field") else {}
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    return str(value)
 
 
 def cqc_imports_visible_to(user) -> QuerySet:

@@ -133,7 +133,7 @@ def test_commissioner_aligns_a_gp_practice_and_the_change_is_audited(area, clien
     latest = area.home.history.latest()
     assert latest.history_user == commissioner and latest.gp_practice_id == practice.pk
     detail = client_for(commissioner).get(url(area, "detail")).content.decode()
-    assert "Aligned gp practice" in detail or "Aligned GP practice" in detail
+    assert "Aligned GP practice" in detail
 
 
 def test_manager_cannot_post_an_edit_to_a_home(area, client_for):
@@ -200,3 +200,11 @@ def test_upload_refuses_a_file_that_is_not_csv_or_xlsx(area, client_for):
     assert response.status_code == 200
     assert "must be a CSV or XLSX" in response.content.decode()
     assert "There is a problem" in response.content.decode()
+
+
+def test_change_history_says_what_changed_in_words(area, client_for):
+    practice = GpPracticeFactory(name="Station Surgery")
+    client = client_for(area.users[C])
+    client.post(url(area, "edit"), {"gp_practice": practice.pk})
+    detail = client.get(url(area, "detail")).content.decode()
+    assert "Aligned GP practice: — → Station Surgery" in detail
