@@ -15,7 +15,7 @@ from commissioning.jobs import job_finish, job_log, job_start, job_update
 from commissioning.models import Organisation
 
 from .choices import HomeStatus, KeyQuestion
-from .importers.cqc import LOCATION_ID, MAX_REPORTED_ERRORS, ParsedHome, parse_directory
+from .importers.cqc import LOCATION_ID, MAX_REPORTED_ERRORS, ParsedHome, ParseResult, parse_directory
 from .importers.tables import UnreadableFile, read_table
 from .models import CareHome, CqcImport, CqcRating, GpPractice
 
@@ -103,7 +103,7 @@ def cqc_import_run(*, cqc_import: CqcImport) -> CqcImport:
     if not areas:
         warnings.append("No council is marked as served, so no home was imported.")
     job_update(cqc_import, stage="Applying changes", **counts)
-    outcome = _apply_directory(cqc_import, result.homes, areas, warnings)
+    outcome = _apply_directory(cqc_import, result, areas, warnings)
     job_finish(cqc_import, status=JobStatus.SUCCEEDED, stage="Finished", warnings=warnings,
                **outcome)
     job_log(cqc_import, f"Imported {len(result.homes):,} homes: {outcome}")
@@ -127,7 +127,8 @@ def _commissioner_lookup() -> dict[str, Organisation]:
 
 
 @transaction.atomic
-def _apply_directory(cqc_import, parsed: list[ParsedHome], areas, warnings) -> dict:
+def _apply_directory(cqc_import, result: ParseResult, areas, warnings) -> dict:
+    parsed = result.homes
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CQC_IMPORT_LOCK])
     user = cqc_import.requested_by
@@ -159,7 +160,8 @@ def _apply_directory(cqc_import, parsed: list[ParsedHome], areas, warnings) -> d
                              batch_size=1000, default_user=user, default_date=now,
                              default_change_reason=f"CQC import {cqc_import.pk}")
     ratings = _ratings_record(cqc_import, parsed)
-    deregistered = _deregister_missing(cqc_import, {p.cqc_location_id for p in parsed}, areas)
+    deregistered = _deregister_missing(cqc_import, result.location_ids, areas)
+    _warn_moved_out(result, areas, warnings)
     return {"rows_created": len(created), "rows_updated": len(changed),
             "rows_unchanged": unchanged, "homes_deregistered": deregistered,
             "ratings_recorded": ratings}
@@ -233,6 +235,20 @@ def _ratings_record(cqc_import, parsed: list[ParsedHome]) -> int:
                                      source_import=cqc_import))
     CqcRating.objects.bulk_create(new, batch_size=2000)
     return len(new)
+
+
+def _warn_moved_out(result: ParseResult, areas, warnings: list[str]) -> None:
+    """Homes still on the register but now outside the served area are left as they were."""
+    in_scope = {p.cqc_location_id for p in result.homes}
+    moved = (CareHome.objects.filter(local_authority__in=[a.pk for a in areas.values()])
+             .exclude(status=HomeStatus.DEREGISTERED)
+             .filter(cqc_location_id__in=result.location_ids - in_scope))
+    names = list(moved.values_list("name", "cqc_location_id")[:20])
+    if names:
+        warnings.append(
+            "These homes are still on the CQC register but are now listed for a council this "
+            "portal does not serve, or not as care homes; they were left as they were: "
+            + ", ".join(f"{name} ({location})" for name, location in names) + ".")
 
 
 def _deregister_missing(cqc_import, in_file: set[str], areas) -> int:

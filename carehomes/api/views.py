@@ -4,6 +4,7 @@ from rest_framework import viewsets
 from carehomes import selectors
 from carehomes.filtersets import CareHomeFilterSet
 from carehomes.models import CareHome, CqcRating
+from commissioning import access
 from commissioning.api.viewsets import RestrictedReadOnlyViewSet
 
 from .serializers import CareHomeDetailSerializer, CareHomeSerializer, CqcImportSerializer
@@ -36,7 +37,7 @@ class CqcImportViewSet(viewsets.ReadOnlyModelViewSet):
     """The record of each CQC directory import (for people who may import)."""
 
     serializer_class = CqcImportSerializer
-    access_action = "import"
+    access_action = access.Action.IMPORT
     filterset_fields = ["status"]
     ordering = ["-requested_on"]
 

@@ -95,6 +95,7 @@ class ParseResult:
     errors: list[Problem]
     warnings: list[str]
     rejected_rows: set[int]
+    location_ids: set[str] = field(default_factory=set)  # every row's, in scope or not
 
 
 class _Row:
@@ -280,6 +281,7 @@ def parse_directory(table: Table, served_areas: set[str], progress=None) -> Pars
     if errors:
         return ParseResult([], 0, 0, errors, warnings, set())
     homes: list[ParsedHome] = []
+    location_ids: set[str] = set()
     seen: dict[str, int] = {}
     rows_in_file = skipped = 0
     for number, cells in table.rows:
@@ -289,6 +291,7 @@ def parse_directory(table: Table, served_areas: set[str], progress=None) -> Pars
         if progress and rows_in_file % 1000 == 0:
             progress(rows_in_file)
         row = _Row(number, cells, columns, errors)
+        location_ids.add(str(row.raw(LOCATION_ID)).upper())
         in_area = str(row.raw("Location Local Authority")).casefold() in served_areas
         if not in_area or not row.flag("Care home?"):
             skipped += 1
@@ -300,4 +303,4 @@ def parse_directory(table: Table, served_areas: set[str], progress=None) -> Pars
         seen.setdefault(home.cqc_location_id, number)
         homes.append(home)
     rejected = {p.row for p in errors}
-    return ParseResult(homes, rows_in_file, skipped, errors, warnings, rejected)
+    return ParseResult(homes, rows_in_file, skipped, errors, warnings, rejected, location_ids)

@@ -260,3 +260,15 @@ def test_edits_by_the_import_are_in_the_audit_history_with_who_and_why(council):
     assert latest.history_user == user
     assert latest.history_change_reason == f"CQC import {job.pk}"
     assert latest.registered_manager == "B. Newmanager"
+
+
+def test_a_home_now_listed_for_another_council_is_not_marked_deregistered(council):
+    source = directory()
+    run_import(source.csv_bytes())
+    moved = source.rows[0]
+    moved["Location Local Authority"] = "Northfold"
+    job = run_import(source.csv_bytes())
+    assert job.homes_deregistered == 0
+    home = CareHome.objects.get(cqc_location_id=moved["Location ID"])
+    assert home.status == HomeStatus.ACTIVE
+    assert any(home.name in w and "does not serve" in w for w in job.warnings)
