@@ -4,9 +4,11 @@ from django.db import models
 
 
 class RegistrationType(models.TextChoices):
-    RESIDENTIAL = "residential", "Residential (without nursing)"
+    """How CQC registers the home: without nursing, with nursing, or both (dual)."""
+
+    RESIDENTIAL = "residential", "Residential"
     NURSING = "nursing", "Nursing"
-    DUAL = "dual", "Dual registered (with and without nursing)"
+    DUAL = "dual", "Dual registered"
 
 
 class HomeStatus(models.TextChoices):

@@ -85,9 +85,9 @@ class CareHome(TrackedModel):
                                     related_name="care_homes",
                                     verbose_name="aligned GP practice")
     # The latest overall CQC rating, kept here for filtering; the history is in CqcRating.
-    cqc_overall_rating = models.CharField(max_length=32, choices=CqcRatingValue.choices,
-                                          blank=True)
-    cqc_rating_published_on = models.DateField(null=True, blank=True)
+    cqc_overall_rating = models.CharField("CQC overall rating", max_length=32,
+                                          choices=CqcRatingValue.choices, blank=True)
+    cqc_rating_published_on = models.DateField("CQC rating published on", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -1,6 +1,9 @@
 """Reads of the registry that decide visibility: pages, API, exports and PDFs use these."""
 
+import datetime as dt
+
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from commissioning import access
@@ -73,6 +76,8 @@ def _shown(field_name: str, value, names) -> str:
         return names.get((field_name, value), f"#{value}")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, dt.date):
+        return date_format(value, "j F Y")
     if isinstance(value, list):
         labels = dict(field.base_field.flatchoices) if hasattr(field, "base_field") else {}
         return ", ".join(str(labels.get(v, v)) for v in value)

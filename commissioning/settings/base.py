@@ -194,6 +194,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+FILTERS_EMPTY_CHOICE_LABEL = "Any"
+
 # The local authorities the deployment serves are organisations marked "served";
 # the CQC import keeps only homes in those.
 PORTAL_NAME = env("PORTAL_NAME", default="Care Home Commissioning Portal")
