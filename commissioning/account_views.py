@@ -54,12 +54,8 @@ def two_factor(request):
     """Enrol (or remove) an authenticator app for two-factor sign-in."""
     user = request.user
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if request.method == "POST" and request.POST.get("action") == "remove" and confirmed:
-        confirmed.delete()
-        messages.success(request, "Two-factor authentication is turned off.")
-        return redirect("two-factor")
     if confirmed:
-        return render(request, "commissioning/two_factor.html", {"confirmed": confirmed})
+        return _two_factor_remove(request, confirmed)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None or request.method == "GET":
         device = totp_device_start(user=user)
@@ -76,6 +72,19 @@ def two_factor(request):
         "form": form, "qr_svg": totp_qr_svg(device),
         "secret": _base32(device.bin_key),
     })
+
+
+def _two_factor_remove(request, confirmed: TOTPDevice):
+    """Turning two-factor off needs a current code, not just a signed-in session."""
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if confirmed.verify_token(form.cleaned_data["token"]):
+            confirmed.delete()
+            messages.success(request, "Two-factor authentication is turned off.")
+            return redirect("two-factor")
+        form.add_error("token", "The security code is not right or has expired. "
+                                "Enter the code your app shows now.")
+    return render(request, "commissioning/two_factor.html", {"confirmed": confirmed, "form": form})
 
 
 def _base32(key: bytes) -> str:

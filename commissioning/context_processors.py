@@ -18,4 +18,6 @@ def portal(request) -> dict:
         nav.append(("API", reverse("api-docs")))
         if user.is_staff:
             nav.append(("Admin", reverse("admin:index")))
-    return {"portal_name": settings.PORTAL_NAME, "portal_nav": nav}
+    return {"portal_name": settings.PORTAL_NAME, "portal_nav": nav,
+            "sign_in_attempts": settings.AXES_FAILURE_LIMIT,
+            "lockout_minutes": round(settings.AXES_COOLOFF_TIME * 60)}

@@ -30,3 +30,12 @@ def rating_colour(value) -> str:
 @register.filter
 def rating_tag(value) -> str:
     return RATING_TAGS.get(value, "grey")
+
+
+@register.filter
+def selected_value(bound_field) -> str:
+    """The chosen value of a select as text; a CSV select (sorting) gives a list."""
+    value = bound_field.value()
+    if isinstance(value, list | tuple):
+        value = value[0] if value else ""
+    return "" if value is None else str(value)
