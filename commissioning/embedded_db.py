@@ -21,6 +21,7 @@ def embedded_database(data_dir: Path) -> dict:
         import pgserver
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(data_dir)
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
     exists = server.psql(
         f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DB_NAME}';"
@@ -36,3 +37,23 @@ def embedded_database(data_dir: Path) -> dict:
         "HOST": str(info.socket_dir),
         "PORT": str(info.port or ""),
     }
+
+
+def _forget_dead_handles(data_dir: Path) -> None:
+    """Drop processes that died without saying so (killed, timed out) from pgserver's list.
+
+    pgserver stops the server when the last process on its list exits; a process killed
+    by a signal never leaves the list, and the server would then never stop.
+    """
+    import json
+
+    import psutil
+
+    handles = data_dir / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
