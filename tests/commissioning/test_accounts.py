@@ -112,3 +112,31 @@ def test_the_managers_home_page_lists_only_their_homes(area, client_for):
 
 def test_the_health_check_answers(client):
     assert client.get(reverse("health")).json() == {"status": "ok"}
+
+
+def test_a_password_alone_cannot_turn_two_factor_off_or_read_the_api(area, client):
+    admin = area.users[Role.ADMINISTRATOR]
+    sign_in(client, admin.email)
+    _enrol(client, admin)
+    client.post(reverse("sign-out"))
+    sign_in(client, admin.email)  # password only: no security code yet
+    for path in [reverse("two-factor"), "/api/v1/care-homes/", "/admin/"]:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(reverse("two-factor-verify")), path
+    client.post(reverse("two-factor"), {"token": "123456"})
+    assert TOTPDevice.objects.filter(user=admin, confirmed=True).exists()
+
+
+def test_turning_two_factor_off_needs_a_current_code(area, client):
+    admin = area.users[Role.ADMINISTRATOR]
+    sign_in(client, admin.email)
+    device = _enrol(client, admin)
+    wrong = client.post(reverse("two-factor"), {"token": "000000"})
+    assert "not right" in wrong.content.decode()
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    device.refresh_from_db()
+    device.last_t = -1
+    device.throttle_reset()
+    client.post(reverse("two-factor"), {"token": f"{totp(device.bin_key):06d}"})
+    assert not TOTPDevice.objects.filter(user=admin).exists()
