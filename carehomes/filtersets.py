@@ -37,6 +37,20 @@ class CareHomeFilterSet(django_filters.FilterSet):
         label="Sort by",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the councils and commissioners of the homes this user may see
+        # (the queryset is already restricted); an ICB is offered for its sub-ICB's homes.
+        homes = self.queryset
+        in_view = {
+            "local_authority": Q(pk__in=homes.values("local_authority")),
+            "nhs_commissioner": Q(pk__in=homes.values("nhs_commissioner"))
+            | Q(pk__in=homes.values("nhs_commissioner__parent")),
+        }
+        for name, condition in in_view.items():
+            self.filters[name].queryset = self.filters[name].queryset.filter(condition)
+            self.form.fields[name].queryset = self.filters[name].queryset
+
     class Meta:
         model = CareHome
         fields = ["q", "local_authority", "nhs_commissioner", "provider", "registration_type",
@@ -47,9 +61,10 @@ class CareHomeFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         compact = value.replace(" ", "").upper()
+        spaced = f"{compact[:-3]} {compact[-3:]}" if len(compact) > 4 else compact
         return queryset.filter(
             Q(name__icontains=value) | Q(cqc_location_id__iexact=value)
-            | Q(postcode__istartswith=value) | Q(postcode__iexact=compact)
+            | Q(postcode__istartswith=value) | Q(postcode=spaced)
             | Q(provider__name__icontains=value) | Q(town__icontains=value)
         )
 

@@ -105,6 +105,7 @@ class CareHome(TrackedModel):
             models.Index(fields=["nhs_commissioner", "status"], name="carehome_icb_status"),
             models.Index(fields=["provider"], name="carehome_provider"),
             models.Index(fields=["postcode"], name="carehome_postcode"),
+            models.Index(fields=["name"], name="carehome_name"),
             GinIndex(fields=["service_user_bands"], name="carehome_bands_gin"),
         ]
 

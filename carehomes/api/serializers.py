@@ -26,9 +26,9 @@ class CqcRatingSerializer(serializers.ModelSerializer):
 
 class CareHomeSerializer(serializers.ModelSerializer):
     provider = OrganisationRefSerializer(read_only=True)
-    local_authority = OrganisationRefSerializer(read_only=True)
-    nhs_commissioner = OrganisationRefSerializer(read_only=True)
-    gp_practice = GpPracticeSerializer(read_only=True)
+    local_authority = OrganisationRefSerializer(read_only=True, allow_null=True)
+    nhs_commissioner = OrganisationRefSerializer(read_only=True, allow_null=True)
+    gp_practice = GpPracticeSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = CareHome
@@ -49,7 +49,7 @@ class CareHomeDetailSerializer(CareHomeSerializer):
 
 
 class CqcImportSerializer(serializers.ModelSerializer):
-    requested_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
 
     class Meta:
         model = CqcImport

@@ -7,6 +7,7 @@ Nothing here writes to the database: ``carehomes.services`` applies the result.
 """
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -41,6 +42,7 @@ BAND_LABELS = {c.label.casefold(): c.value for c in ServiceUserBand}
 MAX_REPORTED_ERRORS = 500
 
 
+@functools.cache
 def _norm(header: str) -> str:
     return re.sub(r"\s+", " ", str(header)).strip().casefold()
 

@@ -4,7 +4,7 @@ from commissioning.models import Organisation
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="ods_code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="ods_code", read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation

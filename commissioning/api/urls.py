@@ -1,7 +1,9 @@
+"""The one API router: each app adds its viewsets, so /api/v1/ lists every endpoint."""
+
 from rest_framework.routers import DefaultRouter
 
 from . import views
 
-router = DefaultRouter()
-router.register("organisations", views.OrganisationViewSet, basename="organisation")
-urlpatterns = router.urls
+
+def register(router: DefaultRouter) -> None:
+    router.register("organisations", views.OrganisationViewSet, basename="organisation")

@@ -208,3 +208,20 @@ def test_change_history_says_what_changed_in_words(area, client_for):
     client.post(url(area, "edit"), {"gp_practice": practice.pk})
     detail = client.get(url(area, "detail")).content.decode()
     assert "Aligned GP practice: — → Station Surgery" in detail
+
+
+def test_filter_choices_offer_only_the_councils_the_user_can_see(area, client_for):
+    response = client_for(area.users[M]).get(url(area, "list"))
+    councils = list(response.context["filterset"].form.fields["local_authority"].queryset)
+    assert councils == [area.council]
+    commissioners = response.context["filterset"].form.fields["nhs_commissioner"].queryset
+    assert list(commissioners) == [area.commissioner]
+
+
+def test_postcode_search_works_with_or_without_the_space(area, client_for):
+    area.home.postcode = "KM1 2AB"
+    area.home.save()
+    for query in ["km12ab", "KM1 2AB", "KM1"]:
+        content = client_for(area.users[A]).get(f"{url(area, 'list')}?q={query}").content.decode()
+        assert area.home.name in content, query
+        assert area.other_home.name not in content, query

@@ -1,0 +1,40 @@
+"""Smoke runs of the benchmarks in bench/: they work and count right on a tiny directory.
+
+They run in pytest-django's test database (``--use-current-db``); timings are printed
+by the benchmarks for people to read and never asserted.
+"""
+
+import pytest
+
+from bench import carehome_list, import_cqc
+
+pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
+
+ROWS = 60
+
+
+def test_import_benchmark_creates_every_home_then_leaves_them_unchanged(capsys):
+    figures = import_cqc.main(["--rows", str(ROWS), "--use-current-db"])
+    first, second = figures["first"], figures["second"]
+    assert first["rows_in_file"] == first["rows_in_area"] == ROWS
+    assert first["rows_created"] == ROWS
+    assert second["rows_unchanged"] == ROWS
+    assert second["rows_created"] == second["rows_updated"] == second["homes_deregistered"] == 0
+    assert second["ratings_recorded"] == 0 < first["ratings_recorded"]
+    assert figures["homes"] == figures["copy_rows"] == ROWS
+    assert all(figures[k] > 0 for k in ("parse_seconds", "first_seconds", "second_seconds",
+                                        "copy_seconds"))
+    out = capsys.readouterr().out
+    assert "first import (all created)" in out and "bare COPY of the same CSV" in out
+
+
+def test_list_benchmark_times_each_endpoint_for_each_user(capsys):
+    results = carehome_list.main(["--rows", str(ROWS), "--repeat", "1", "--use-current-db"])
+    assert {(r["user"], r["endpoint"]) for r in results} == {
+        (user, endpoint) for user in ("commissioner (ICB)", "administrator")
+        for endpoint, _ in carehome_list.ENDPOINTS}
+    homes = {r["user"]: r["homes"] for r in results}
+    assert homes["administrator"] == ROWS
+    assert 0 < homes["commissioner (ICB)"] < ROWS
+    assert all(r["queries"] > 0 and r["ms"] > 0 and r["bytes"] > 0 for r in results)
+    assert "median ms" in capsys.readouterr().out
