@@ -37,13 +37,15 @@ class Action(StrEnum):
     EXPORT = "export"
     IMPORT = "import"
     USE_API = "use_api"
+    SUBMIT_RETURN = "submit_return"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COMMISSIONER: frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT, Action.IMPORT,
                                   Action.USE_API}),
     Role.QUALITY_OFFICER: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API}),
-    Role.CARE_HOME_MANAGER: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API}),
+    Role.CARE_HOME_MANAGER: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API,
+                                       Action.SUBMIT_RETURN}),
     Role.JIG_CHAIR: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API}),
     Role.JIG_MEMBER: frozenset({Action.VIEW, Action.USE_API}),
     Role.PARTNER_SYSTEM: frozenset({Action.VIEW, Action.USE_API}),

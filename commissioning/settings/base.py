@@ -197,6 +197,9 @@ SPECTACULAR_SETTINGS = {
 
 FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
+# Monthly returns are due on this day of the following month (Capacity Tracker: the 14th).
+RETURNS_DUE_DAY = env.int("RETURNS_DUE_DAY", default=14)
+
 # The local authorities the deployment serves are organisations marked "served";
 # the CQC import keeps only homes in those.
 PORTAL_NAME = env("PORTAL_NAME", default="Care Home Commissioning Portal")

@@ -1,0 +1,1 @@
+"""Celery tasks for monthly returns: thin wrappers over the services."""

@@ -1,0 +1,1 @@
+"""Pages for monthly returns, one module per audience; each module declares its own urlpatterns."""

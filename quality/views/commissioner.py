@@ -1,0 +1,3 @@
+"""Pages: see quality/urls.py."""
+
+urlpatterns: list = []
