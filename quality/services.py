@@ -149,12 +149,11 @@ def return_save(*, care_home, month: dt.date, values: dict, user, source: str,
     if amending and not reason.strip():
         raise ValidationError({"reason": "Give a reason for amending the return"})
     status = ReturnStatus.AMENDED if amending else ReturnStatus.SUBMITTED
-    _write(monthly_return, check, confirmations, user, status=status)
-    monthly_return.version_count += 1
     now = timezone.now()
+    monthly_return.version_count += 1
     monthly_return.submitted_on, monthly_return.submitted_by = now, user
     monthly_return.first_submitted_on = monthly_return.first_submitted_on or now
-    monthly_return.save()
+    _write(monthly_return, check, confirmations, user, status=status)
     ReturnVersion.objects.create(
         monthly_return=monthly_return, number=monthly_return.version_count, status=status,
         values=new_values, confirmations=confirmations, reason=reason.strip()[:500],
