@@ -49,6 +49,7 @@ demo: export DEBUG = true
 demo: setup  ## Set up, migrate, build the demo area, print the sign-ins and serve on PORT
 	$(VPY) manage.py migrate --no-input
 	$(VPY) manage.py seed_demo
+	$(VPY) manage.py seed_demo_returns
 	@echo "Serving the portal on http://127.0.0.1:$(PORT)/ (press Ctrl+C to stop)"
 	$(VPY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -64,8 +65,9 @@ lint: setup  ## Check the code with ruff
 migrate: setup  ## Apply database migrations
 	$(VPY) manage.py migrate --no-input
 
-seed: migrate  ## Build the demo area and print the sign-ins
+seed: migrate  ## Build the demo area and its monthly returns, and print the sign-ins
 	$(VPY) manage.py seed_demo
+	$(VPY) manage.py seed_demo_returns
 
 serve: export DEBUG = true
 serve: setup  ## Serve on PORT without rebuilding the demo area

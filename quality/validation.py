@@ -22,6 +22,7 @@ FUNDING_KEYS = ("occupied_council", "occupied_nhs_chc", "occupied_joint",
 SPIKE_FACTOR = 3
 SPIKE_MONTHS = 6
 SPIKE_MIN_HISTORY = 3
+SPIKE_MIN_VALUE = 5  # small counts (a median of 1, then 4) are ordinary variation
 OCCUPANCY_DROP = Decimal("0.25")
 SPIKE_EXEMPT = {"beds_registered", "beds_occupied", "beds_vacant_reserved",
                 "beds_vacant_available", *FUNDING_KEYS}
@@ -142,7 +143,7 @@ def _soft_checks(indicators, values: dict, history: list[dict], check: ReturnChe
         if len(past) < SPIKE_MIN_HISTORY:
             continue
         median = statistics.median(past)
-        if median > 0 and values[key] > SPIKE_FACTOR * median:
+        if median > 0 and values[key] > SPIKE_FACTOR * median and values[key] >= SPIKE_MIN_VALUE:
             check.warnings[key] = (
                 f"{indicator.label} is {values[key]}, more than {SPIKE_FACTOR} times the home's "
                 f"median of {_plain(median)} over the last {len(past)} months. Check it is right")

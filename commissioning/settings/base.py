@@ -7,6 +7,7 @@ with no ``CELERY_BROKER_URL`` background tasks run in-process.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -160,7 +161,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic tasks, at UK times (CELERY_TIMEZONE). Each takes an advisory lock, so two
+# beat-triggered runs never overlap.
+CELERY_BEAT_SCHEDULE: dict = {
+    "return-reminders-daily": {
+        "task": "quality.tasks.reminders_send_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "late-returns-digest-weekly": {
+        "task": "quality.tasks.commissioner_digest_task",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -192,6 +204,7 @@ SPECTACULAR_SETTINGS = {
         "CqcRatingEnum": "carehomes.choices.CqcRatingValue",
         "HomeStatusEnum": "carehomes.choices.HomeStatus",
         "JobStatusEnum": "commissioning.choices.JobStatus",
+        "ReturnStatusEnum": "quality.choices.ReturnStatus",
     },
 }
 
@@ -203,6 +216,8 @@ RETURNS_DUE_DAY = env.int("RETURNS_DUE_DAY", default=14)
 # The local authorities the deployment serves are organisations marked "served";
 # the CQC import keeps only homes in those.
 PORTAL_NAME = env("PORTAL_NAME", default="Care Home Commissioning Portal")
+# The portal's address as people reach it, for links in emails (no trailing slash).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

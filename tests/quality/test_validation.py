@@ -104,3 +104,9 @@ def test_rules_follow_the_indicators_of_the_version(indicators):
 def test_free_text_is_kept_without_control_characters(indicators):
     check = check_return(indicators, good_values(issues_for_commissioners="GP round\x00 missed"))
     assert check.cleaned["issues_for_commissioners"] == "GP round missed"
+
+
+def test_small_counts_are_not_called_spikes(indicators):
+    history = [good_values(falls=1)] * 6
+    assert "falls" not in check_return(indicators, good_values(falls=4), history=history).warnings
+    assert "falls" in check_return(indicators, good_values(falls=5), history=history).warnings
