@@ -107,6 +107,12 @@ def _home_q(membership, prefix: str) -> Q:
     return Q(pk__in=[])
 
 
+def membership_homes_q(membership, prefix: str = "") -> Q:
+    """The homes one membership reaches, for work done on an organisation's behalf (such as
+    the weekly digest to its commissioners) rather than for a signed-in user."""
+    return _home_q(membership, prefix)
+
+
 def _organisation_q(user, action: Action) -> Q:
     """Providers' staff see their own organisation and the public bodies, not other providers."""
     q = Q(pk__in=[])

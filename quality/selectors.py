@@ -31,8 +31,12 @@ def return_versions(monthly_return: MonthlyReturn) -> QuerySet:
 
 def homes_expected_to_return(user, month: dt.date) -> QuerySet:
     """Homes the user can see that should return for ``month``: registered during it."""
-    return carehomes_visible_to(user).exclude(
-        status=HomeStatus.DEREGISTERED, deregistered_on__lt=month)
+    return homes_due_a_return(carehomes_visible_to(user), month)
+
+
+def homes_due_a_return(homes: QuerySet, month: dt.date) -> QuerySet:
+    """Of ``homes``, those that should return for ``month`` (the reminders use this too)."""
+    return homes.exclude(status=HomeStatus.DEREGISTERED, deregistered_on__lt=month)
 
 
 def compliance_status(monthly_return: MonthlyReturn | None, due_on: dt.date,

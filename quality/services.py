@@ -88,6 +88,62 @@ def indicator_set_publish(*, indicator_set: IndicatorSet, user, notes: str) -> I
     return indicator_set
 
 
+# Rates per occupied bed and the bed rules need these, so no version may drop them.
+INDICATORS_KEPT = {"beds_registered", "beds_occupied"}
+
+
+def _editable_or_error(indicator_set: IndicatorSet) -> None:
+    if not indicator_set_is_editable(indicator_set):
+        raise ValidationError(f"Version {indicator_set.version} has been published, so its "
+                              "questions cannot change. Make a new version.")
+
+
+@transaction.atomic
+def indicator_add(*, indicator_set: IndicatorSet, user, **fields) -> Indicator:
+    """Add a question at the end of a draft version."""
+    indicator_set = IndicatorSet.objects.select_for_update().get(pk=indicator_set.pk)
+    _editable_or_error(indicator_set)
+    last = indicator_set.indicators.order_by("-order").values_list("order", flat=True).first()
+    indicator = Indicator(indicator_set=indicator_set, order=(last or 0) + 10, **fields)
+    indicator.full_clean()
+    indicator.save()
+    indicator_set.modified_by = user
+    indicator_set.save(update_fields=["modified_by", "modified_on"])
+    return indicator
+
+
+@transaction.atomic
+def indicator_retire(*, indicator: Indicator, user) -> None:
+    """Take a question out of a draft version. Published versions keep theirs."""
+    indicator_set = IndicatorSet.objects.select_for_update().get(pk=indicator.indicator_set_id)
+    _editable_or_error(indicator_set)
+    if indicator.key in INDICATORS_KEPT:
+        raise ValidationError(f"{indicator.label} cannot be retired: the bed rules and the rates "
+                              "per occupied bed need it.")
+    indicator.delete()
+    indicator_set.modified_by = user
+    indicator_set.save(update_fields=["modified_by", "modified_on"])
+
+
+@transaction.atomic
+def indicator_move(*, indicator: Indicator, user, up: bool) -> None:
+    """Swap a question with the one before (``up``) or after it in a draft version."""
+    indicator_set = IndicatorSet.objects.select_for_update().get(pk=indicator.indicator_set_id)
+    _editable_or_error(indicator_set)
+    ordered = list(indicator_set.indicators.order_by("order", "pk"))
+    index = next(n for n, i in enumerate(ordered) if i.pk == indicator.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(ordered):
+        return
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    # Number them afresh so two questions never share a place.
+    for n, item in enumerate(ordered):
+        item.order = (n + 1) * 10
+    Indicator.objects.bulk_update(ordered, ["order"])
+    indicator_set.modified_by = user
+    indicator_set.save(update_fields=["modified_by", "modified_on"])
+
+
 def history_for(care_home, month: dt.date, months: int = 6) -> list[dict]:
     """The home's submitted values for the months before ``month``, most recent first."""
     return list(MonthlyReturn.objects.filter(care_home=care_home, month__lt=month)

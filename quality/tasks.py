@@ -1,1 +1,87 @@
 """Celery tasks for monthly returns: thin wrappers over the services."""
+
+import logging
+from contextlib import contextmanager
+
+from celery import shared_task
+from django.db import OperationalError, connection
+from django.utils import timezone
+
+from . import reminders
+
+# Reminders -------------------------------------------------------------------------------
+
+# PostgreSQL advisory lock keys: one per periodic job, so two beat-triggered runs never overlap.
+REMINDERS_LOCK = 0x51524D31  # "QRM1"
+DIGEST_LOCK = 0x51524D32  # "QRM2"
+# A failed email is tried again after this many seconds (its record was released).
+RESEND_AFTER_S = 15 * 60
+
+reminder_logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def advisory_lock(key: int):
+    """Hold a session-level advisory lock for the block; yields False if another run has it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def _run_locked(task, key: int, work) -> dict:
+    with advisory_lock(key) as acquired:
+        if not acquired:
+            reminder_logger.info("%s skipped: another run is in progress", task.name)
+            return {"skipped": True}
+        runs = work(today=timezone.localdate())
+    summaries = [run.summary() for run in runs]
+    if any(run.failed for run in runs):
+        raise task.retry(countdown=RESEND_AFTER_S, max_retries=3)
+    return {"skipped": False, "runs": summaries}
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True,
+             retry_backoff_max=600, max_retries=5)
+def reminders_send_task(self) -> dict:
+    """Daily: remind managers five days before the due date and when the return is late."""
+    return _run_locked(self, REMINDERS_LOCK, reminders.reminders_send)
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True,
+             retry_backoff_max=600, max_retries=5)
+def commissioner_digest_task(self) -> dict:
+    """Monday mornings: each council and NHS commissioner's late homes, to its commissioners."""
+    return _run_locked(self, DIGEST_LOCK,
+                       lambda today: [reminders.commissioner_digest_send(today=today)])
+
+
+# Uploads of returns ----------------------------------------------------------------------
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True,
+             retry_backoff_max=300, max_retries=5)
+def return_upload_task(self, upload_id: int) -> dict:
+    """Check and save one uploaded file of returns; a failure is recorded on the upload."""
+    from commissioning.choices import JobStatus
+    from commissioning.jobs import job_finish
+
+    from .models import ReturnUpload
+    from .uploads import return_upload_run
+
+    upload = ReturnUpload.objects.get(pk=upload_id)
+    try:
+        return_upload_run(upload=upload)
+    except OperationalError:
+        raise  # transient: retried with backoff
+    except Exception as exc:
+        logging.getLogger(__name__).exception("Upload of returns %s failed", upload_id)
+        job_finish(upload, status=JobStatus.FAILED, stage="Failed",
+                   error=f"{type(exc).__name__}: {exc}")
+    return {"id": upload.pk, "status": upload.status, "created": upload.rows_created,
+            "updated": upload.rows_updated, "unchanged": upload.rows_unchanged}

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from commissioning.models import JobRecord, Organisation, TrackedModel
@@ -123,8 +124,10 @@ class MonthlyReturn(TrackedModel):
 
     @property
     def submitted_late(self) -> bool:
+        # The UK date: a return sent at 00:30 BST on the 15th is late, though it is still
+        # the 14th in UTC (the compliance pages count the same way in SQL).
         return bool(self.first_submitted_on and
-                    self.first_submitted_on.date() > self.due_on)
+                    timezone.localdate(self.first_submitted_on) > self.due_on)
 
 
 class ReturnVersion(models.Model):
