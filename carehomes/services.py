@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from commissioning.choices import JobStatus, OrganisationKind
-from commissioning.jobs import job_finish, job_log, job_start, job_update
+from commissioning.jobs import advisory_xact_lock, job_finish, job_log, job_start, job_update
 from commissioning.models import Organisation
 
 from .choices import HomeStatus, KeyQuestion
@@ -154,8 +154,7 @@ def _gc_paused():
 @transaction.atomic
 def _apply_directory(cqc_import, result: ParseResult, areas, warnings) -> dict:
     parsed = result.homes
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CQC_IMPORT_LOCK])
+    advisory_xact_lock(CQC_IMPORT_LOCK)
     user = cqc_import.requested_by
     lookups = _Lookups(areas, _commissioner_lookup(), _providers_upsert(parsed, user))
     existing = {h.cqc_location_id: h for h in CareHome.objects.filter(

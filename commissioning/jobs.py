@@ -4,6 +4,9 @@ Progress is written with a plain UPDATE outside any surrounding transaction's ro
 a page polling the record sees it move while the work runs.
 """
 
+from contextlib import contextmanager
+
+from django.db import connection
 from django.utils import timezone
 
 from .choices import JobStatus
@@ -28,3 +31,29 @@ def job_finish(job, *, status: str, stage: str, **fields) -> None:
 def job_log(job, line: str) -> None:
     stamp = timezone.localtime().strftime("%H:%M:%S")
     job_update(job, log=f"{job.log}{stamp} {line}\n")
+
+
+@contextmanager
+def advisory_lock(key: int):
+    """Hold a session-level PostgreSQL advisory lock for the block; yields False if another
+    process holds it. Periodic jobs use it so two workers never run the same job at once.
+
+    Locks are server-wide, so the key is paired with the database's name: two portals (or
+    two test runs) sharing a PostgreSQL server do not block each other.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtext(current_database()), %s)", [key])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(hashtext(current_database()), %s)",
+                               [key])
+
+
+def advisory_xact_lock(key: int) -> None:
+    """Wait for a transaction-level advisory lock (released at commit), keyed as above."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(current_database()), %s)", [key])

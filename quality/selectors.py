@@ -35,8 +35,10 @@ def homes_expected_to_return(user, month: dt.date) -> QuerySet:
 
 
 def homes_due_a_return(homes: QuerySet, month: dt.date) -> QuerySet:
-    """Of ``homes``, those that should return for ``month`` (the reminders use this too)."""
-    return homes.exclude(status=HomeStatus.DEREGISTERED, deregistered_on__lt=month)
+    """Of ``homes``, those that should return for ``month`` (the reminders use this too):
+    not dormant (no residents), and not deregistered before the month began."""
+    return homes.exclude(status=HomeStatus.DORMANT).exclude(
+        status=HomeStatus.DEREGISTERED, deregistered_on__lt=month)
 
 
 def compliance_status(monthly_return: MonthlyReturn | None, due_on: dt.date,

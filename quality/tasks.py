@@ -1,37 +1,25 @@
 """Celery tasks for monthly returns: thin wrappers over the services."""
 
 import logging
-from contextlib import contextmanager
 
 from celery import shared_task
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.utils import timezone
+
+from commissioning.jobs import advisory_lock
 
 from . import reminders
 
 # Reminders -------------------------------------------------------------------------------
 
-# PostgreSQL advisory lock keys: one per periodic job, so two beat-triggered runs never overlap.
+# Advisory lock keys (commissioning.jobs.advisory_lock), one per periodic job: two
+# beat-triggered runs never overlap.
 REMINDERS_LOCK = 0x51524D31  # "QRM1"
 DIGEST_LOCK = 0x51524D32  # "QRM2"
 # A failed email is tried again after this many seconds (its record was released).
 RESEND_AFTER_S = 15 * 60
 
 reminder_logger = logging.getLogger(__name__)
-
-
-@contextmanager
-def advisory_lock(key: int):
-    """Hold a session-level advisory lock for the block; yields False if another run has it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-        acquired = cursor.fetchone()[0]
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
 def _run_locked(task, key: int, work) -> dict:

@@ -295,12 +295,12 @@ def test_task_does_nothing_while_another_run_holds_its_lock(area, people, mailou
     other = connections.create_connection("default")
     try:
         with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [lock])
+            cursor.execute("SELECT pg_advisory_lock(hashtext(current_database()), %s)", [lock])
         assert task.apply().get() == {"skipped": True}
         assert mailoutbox == [] and not ReminderSent.objects.exists()
     finally:
         with other.cursor() as cursor:  # at once: a closed session's locks go a moment later
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [lock])
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(current_database()), %s)", [lock])
         other.close()
     assert task.apply().get()["skipped"] is False
 
