@@ -89,8 +89,12 @@ def allowed(user, action: Action) -> bool:
     return any(action in ROLE_ACTIONS.get(m.role, ()) for m in memberships(user))
 
 
-def _home_q(membership, prefix: str) -> Q:
-    """The homes one membership reaches, as a Q on a model ``prefix`` away from the home."""
+def membership_homes_q(membership, prefix: str = "") -> Q:
+    """The homes one membership reaches, as a Q on a model ``prefix`` away from the home.
+
+    ``restrict`` uses it for the signed-in user; work done on an organisation's behalf
+    (such as the weekly digest to its commissioners) uses it directly.
+    """
     org = membership.organisation
     if org.kind == OrganisationKind.LOCAL_AUTHORITY:
         return Q(**{f"{prefix}local_authority": org.pk})
@@ -105,12 +109,6 @@ def _home_q(membership, prefix: str) -> Q:
     if org.kind in AREA_WIDE_KINDS:
         return Q(**{f"{prefix}local_authority__is_served": True})
     return Q(pk__in=[])
-
-
-def membership_homes_q(membership, prefix: str = "") -> Q:
-    """The homes one membership reaches, for work done on an organisation's behalf (such as
-    the weekly digest to its commissioners) rather than for a signed-in user."""
-    return _home_q(membership, prefix)
 
 
 def _organisation_q(user, action: Action) -> Q:
@@ -145,7 +143,7 @@ def restrict(queryset: QuerySet, user, action: Action = Action.VIEW) -> QuerySet
     q = Q(pk__in=[])
     for m in memberships(user):
         if action in ROLE_ACTIONS.get(m.role, ()):
-            q |= _home_q(m, prefix)
+            q |= membership_homes_q(m, prefix)
     return queryset.filter(q)
 
 
