@@ -13,6 +13,7 @@ def portal(request) -> dict:
         nav.append(("Home", reverse("home")))
         if access.allowed(user, access.Action.VIEW):
             nav.append(("Care homes", reverse("carehomes:list")))
+            nav.append(("Monthly returns", reverse("quality:return-list")))
         if access.allowed(user, access.Action.IMPORT):
             nav.append(("CQC imports", reverse("carehomes:import-list")))
         nav.append(("API", reverse("api-docs")))
