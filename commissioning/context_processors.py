@@ -14,6 +14,10 @@ def portal(request) -> dict:
         if access.allowed(user, access.Action.VIEW):
             nav.append(("Care homes", reverse("carehomes:list")))
             nav.append(("Monthly returns", reverse("quality:return-list")))
+            nav.append(("Return compliance", reverse("quality:compliance")))
+            nav.append(("Compare homes", reverse("quality:benchmark")))
+        if access.allowed(user, access.Action.CHANGE):
+            nav.append(("Return questions", reverse("quality:indicator-sets")))
         if access.allowed(user, access.Action.IMPORT):
             nav.append(("CQC imports", reverse("carehomes:import-list")))
         nav.append(("API", reverse("api-docs")))
