@@ -38,16 +38,17 @@ class Action(StrEnum):
     IMPORT = "import"
     USE_API = "use_api"
     SUBMIT_RETURN = "submit_return"
+    MONITOR = "monitor"  # area-wide views: return compliance, comparing homes
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COMMISSIONER: frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT, Action.IMPORT,
-                                  Action.USE_API}),
-    Role.QUALITY_OFFICER: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API}),
+                                  Action.USE_API, Action.MONITOR}),
+    Role.QUALITY_OFFICER: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API, Action.MONITOR}),
     Role.CARE_HOME_MANAGER: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API,
                                        Action.SUBMIT_RETURN}),
-    Role.JIG_CHAIR: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API}),
-    Role.JIG_MEMBER: frozenset({Action.VIEW, Action.USE_API}),
+    Role.JIG_CHAIR: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API, Action.MONITOR}),
+    Role.JIG_MEMBER: frozenset({Action.VIEW, Action.USE_API, Action.MONITOR}),
     Role.PARTNER_SYSTEM: frozenset({Action.VIEW, Action.USE_API}),
     Role.ADMINISTRATOR: frozenset(Action),
 }

@@ -14,6 +14,7 @@ def portal(request) -> dict:
         if access.allowed(user, access.Action.VIEW):
             nav.append(("Care homes", reverse("carehomes:list")))
             nav.append(("Monthly returns", reverse("quality:return-list")))
+        if access.allowed(user, access.Action.MONITOR):
             nav.append(("Return compliance", reverse("quality:compliance")))
             nav.append(("Compare homes", reverse("quality:benchmark")))
         if access.allowed(user, access.Action.CHANGE):

@@ -6,7 +6,7 @@ by the benchmarks for people to read and never asserted.
 
 import pytest
 
-from bench import carehome_list, import_cqc
+from bench import carehome_list, import_cqc, returns
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
 
@@ -38,3 +38,20 @@ def test_list_benchmark_times_each_endpoint_for_each_user(capsys):
     assert 0 < homes["commissioner (ICB)"] < ROWS
     assert all(r["queries"] > 0 and r["ms"] > 0 and r["bytes"] > 0 for r in results)
     assert "median ms" in capsys.readouterr().out
+
+
+def test_returns_benchmark_uploads_then_reuploads_and_times_the_pages(capsys):
+    figures = returns.main(["--rows", str(ROWS), "--upload-rows", "20", "--months", "3",
+                            "--repeat", "1", "--use-current-db"])
+    upload = figures["upload"]
+    assert upload["rows"] == upload["checked"] == 20
+    assert upload["first"]["rows_created"] == 20
+    assert upload["second"]["rows_unchanged"] == 20
+    assert upload["second"]["rows_created"] == upload["second"]["rows_updated"] == 0
+    history = figures["history"]
+    assert 0 < history["returns"] <= ROWS * 3
+    timed_pages = {r["page"] for r in figures["pages"]}
+    assert timed_pages or figures["notes"]
+    assert all(r["queries"] > 0 and r["ms"] > 0 for r in figures["pages"])
+    out = capsys.readouterr().out
+    assert "first upload (all created)" in out and "rows/s" in out

@@ -1,5 +1,8 @@
 from rest_framework.routers import DefaultRouter
 
+from . import views
+
 
 def register(router: DefaultRouter) -> None:
-    """Monthly return endpoints are added here."""
+    """Monthly return endpoints."""
+    router.register("returns", views.MonthlyReturnViewSet, basename="monthlyreturn")

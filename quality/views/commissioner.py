@@ -115,7 +115,7 @@ class ComplianceFilterForm(MonthForm):
 @login_required
 @require_GET
 def compliance(request):
-    _require(request.user, access.Action.VIEW)
+    _require(request.user, access.Action.MONITOR)
     today = timezone.localdate()
     form = ComplianceFilterForm(request.GET or None, today=today,
                                 homes=carehomes_visible_to(request.user))
@@ -191,7 +191,7 @@ SORTS = {"name": "Home", "council": "Council", "rate": "Rate per 10 occupied bed
 @login_required
 @require_GET
 def benchmark(request):
-    _require(request.user, access.Action.VIEW)
+    _require(request.user, access.Action.MONITOR)
     today = timezone.localdate()
     indicators = [i for i in indicator_set_current().indicators.all() if i.per_bed]
     form = BenchmarkForm(request.GET or None, today=today, indicators=indicators)

@@ -13,14 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, re_path, reverse
+from django.urls import path, re_path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from carehomes.choices import HomeStatus
 from carehomes.selectors import carehome_for, carehomes_visible_to
 from commissioning import access
-from commissioning.choices import Role
 
 from .. import selectors, services
 from ..choices import ComplianceStatus, IndicatorKind, IndicatorSection, ReturnSource
@@ -63,13 +62,8 @@ def _status(monthly_return, due_on: dt.date) -> dict:
 
 
 def _compliance_url(user) -> str | None:
-    """The commissioners' compliance page, once it exists, for people other than managers."""
-    if access.primary_role(user) in (Role.CARE_HOME_MANAGER, None):
-        return None
-    try:
-        return reverse("quality:compliance")
-    except NoReverseMatch:
-        return None
+    """The area-wide compliance page, for people who monitor the area (not managers)."""
+    return reverse("quality:compliance") if access.allowed(user, access.Action.MONITOR) else None
 
 
 @login_required
