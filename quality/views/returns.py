@@ -91,6 +91,7 @@ def return_list(request):
         "rows": rows, "months": months, "page_obj": page, "querystring_without_page": "",
         "latest_due_on": services.due_date_for(months[0]),
         "compliance_url": _compliance_url(request.user),
+        "can_upload": access.allowed(request.user, access.Action.SUBMIT_RETURN),
     })
 
 

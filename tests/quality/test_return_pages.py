@@ -387,3 +387,9 @@ def test_the_menu_offers_monthly_returns_to_people_who_may_see_them(area, client
     assert link in client_for(area.users[M]).get(reverse("carehomes:list")).content.decode()
     assert link in client_for(area.users[JM]).get(reverse("carehomes:list")).content.decode()
     assert link not in client_for(area.users[NONE]).get(reverse("home")).content.decode()
+
+
+def test_managers_are_offered_the_spreadsheet_upload_and_commissioners_are_not(area, client_for):
+    upload = reverse("quality:upload-list")
+    assert upload in client_for(area.users[M]).get(reverse("quality:return-list")).content.decode()
+    assert upload not in client_for(area.users[C]).get(reverse("quality:return-list")).content.decode()
