@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,11 +23,6 @@ EXPORT_HEADER = [
 ]
 
 
-def _require(user, action):
-    if not access.allowed(user, action):
-        raise PermissionDenied
-
-
 def _filtered(request, action=access.Action.VIEW):
     homes = selectors.carehomes_visible_to(request.user, action)
     return CareHomeFilterSet(request.GET or None, queryset=homes, request=request)
@@ -36,7 +31,7 @@ def _filtered(request, action=access.Action.VIEW):
 @login_required
 @require_GET
 def carehome_list(request):
-    _require(request.user, access.Action.VIEW)
+    access.require(request.user, access.Action.VIEW)
     filterset = _filtered(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -52,7 +47,7 @@ def carehome_list(request):
 @login_required
 @require_GET
 def carehome_export(request):
-    _require(request.user, access.Action.EXPORT)
+    access.require(request.user, access.Action.EXPORT)
     homes = _filtered(request, access.Action.EXPORT).qs
     rows = (
         [h.cqc_location_id, h.name, h.provider.name, h.provider.cqc_provider_id, h.address,
@@ -107,7 +102,7 @@ def carehome_edit(request, cqc_location_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cqc_import_list(request):
-    _require(request.user, access.Action.IMPORT)
+    access.require(request.user, access.Action.IMPORT)
     form = CqcImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -127,7 +122,7 @@ def cqc_import_list(request):
 
 
 def _import_for(request, pk):
-    _require(request.user, access.Action.IMPORT)
+    access.require(request.user, access.Action.IMPORT)
     return get_object_or_404(selectors.cqc_imports_visible_to(request.user), pk=pk)
 
 

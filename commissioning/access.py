@@ -24,7 +24,7 @@ return or a rating). The rules per membership:
 
 from enum import StrEnum
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -110,6 +110,12 @@ def membership_homes_q(membership, prefix: str = "") -> Q:
     if org.kind in AREA_WIDE_KINDS:
         return Q(**{f"{prefix}local_authority__is_served": True})
     return Q(pk__in=[])
+
+
+def require(user, action: Action) -> None:
+    """For views: 403 unless the user may take this action on something."""
+    if not allowed(user, action):
+        raise PermissionDenied
 
 
 def _organisation_q(user, action: Action) -> Q:

@@ -8,7 +8,6 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
@@ -29,11 +28,6 @@ from ..services import indicator_set_current
 PAGE_SIZE = 50
 PROVIDER_ROWS = 25
 MONTHS_OFFERED = 36
-
-
-def _require(user, action):
-    if not access.allowed(user, action):
-        raise PermissionDenied
 
 
 def _month_value(month: dt.date) -> str:
@@ -115,7 +109,7 @@ class ComplianceFilterForm(MonthForm):
 @login_required
 @require_GET
 def compliance(request):
-    _require(request.user, access.Action.MONITOR)
+    access.require(request.user, access.Action.MONITOR)
     today = timezone.localdate()
     form = ComplianceFilterForm(request.GET or None, today=today,
                                 homes=carehomes_visible_to(request.user))
@@ -191,7 +185,7 @@ SORTS = {"name": "Home", "council": "Council", "rate": "Rate per 10 occupied bed
 @login_required
 @require_GET
 def benchmark(request):
-    _require(request.user, access.Action.MONITOR)
+    access.require(request.user, access.Action.MONITOR)
     today = timezone.localdate()
     indicators = [i for i in indicator_set_current().indicators.all() if i.per_bed]
     form = BenchmarkForm(request.GET or None, today=today, indicators=indicators)
@@ -271,7 +265,7 @@ EXPORT_HEADER = ["CQC location ID", "Home", "Provider", "Council", "Month", "Sta
 @login_required
 @require_GET
 def export(request):
-    _require(request.user, access.Action.EXPORT)
+    access.require(request.user, access.Action.EXPORT)
     form = ExportForm(request.GET or None, today=timezone.localdate())
     if not request.GET:
         start, end = form.default_range()

@@ -9,7 +9,7 @@ meaning. Every write goes through ``services``.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -87,11 +87,6 @@ class PublishForm(forms.Form):
                             help_text="Homes and commissioners will see this note.")
 
 
-def _require_change(user):
-    if not access.allowed(user, access.Action.CHANGE):
-        raise PermissionDenied
-
-
 def _set_for(version) -> IndicatorSet:
     return get_object_or_404(IndicatorSet, version=version)
 
@@ -99,7 +94,7 @@ def _set_for(version) -> IndicatorSet:
 @login_required
 @require_GET
 def indicator_set_list(request):
-    _require_change(request.user)
+    access.require(request.user, access.Action.CHANGE)
     versions = list(IndicatorSet.objects.annotate(return_count=Count("returns"))
                     .select_related("modified_by").order_by("-version"))
     # Only the newest version can be a draft: not current and used by no return.
@@ -114,7 +109,7 @@ def indicator_set_list(request):
 @login_required
 @require_POST
 def indicator_set_copy(request):
-    _require_change(request.user)
+    access.require(request.user, access.Action.CHANGE)
     newest = IndicatorSet.objects.order_by("-version").first()
     if newest and services.indicator_set_is_editable(newest):
         messages.info(request, f"Version {newest.version} is not published yet. Change it or "
@@ -139,14 +134,14 @@ def _detail(request, indicator_set, form=None, publish_form=None, status=200):
 @login_required
 @require_GET
 def indicator_set_detail(request, version):
-    _require_change(request.user)
+    access.require(request.user, access.Action.CHANGE)
     return _detail(request, _set_for(version))
 
 
 @login_required
 @require_POST
 def indicator_add(request, version):
-    _require_change(request.user)
+    access.require(request.user, access.Action.CHANGE)
     indicator_set = _set_for(version)
     form = IndicatorForm(request.POST)
     if form.is_valid():
@@ -182,7 +177,7 @@ def _indicator_for(version, pk) -> Indicator:
 @login_required
 @require_POST
 def indicator_retire(request, version, pk):
-    _require_change(request.user)
+    access.require(request.user, access.Action.CHANGE)
     indicator = _indicator_for(version, pk)
     try:
         services.indicator_retire(indicator=indicator, user=request.user)
@@ -196,7 +191,7 @@ def indicator_retire(request, version, pk):
 @login_required
 @require_POST
 def indicator_move(request, version, pk):
-    _require_change(request.user)
+    access.require(request.user, access.Action.CHANGE)
     indicator = _indicator_for(version, pk)
     up = request.POST.get("direction") == "up"
     try:
@@ -209,7 +204,7 @@ def indicator_move(request, version, pk):
 @login_required
 @require_POST
 def indicator_set_publish(request, version):
-    _require_change(request.user)
+    access.require(request.user, access.Action.CHANGE)
     indicator_set = _set_for(version)
     form = PublishForm(request.POST)
     if form.is_valid():

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,11 +39,6 @@ class ReturnUploadForm(forms.Form):
         return upload
 
 
-def _require_submitter(user) -> None:
-    if not access.allowed(user, access.Action.SUBMIT_RETURN):
-        raise PermissionDenied
-
-
 def _last_month() -> dt.date:
     return first_of_month(first_of_month(timezone.localdate()) - dt.timedelta(days=1))
 
@@ -51,7 +46,7 @@ def _last_month() -> dt.date:
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload_list(request):
-    _require_submitter(request.user)
+    access.require(request.user, access.Action.SUBMIT_RETURN)
     bound = request.method == "POST"
     form = ReturnUploadForm(request.POST if bound else None, request.FILES if bound else None)
     if bound and form.is_valid():
@@ -76,7 +71,7 @@ def upload_list(request):
 
 
 def _upload_for(request, pk):
-    _require_submitter(request.user)
+    access.require(request.user, access.Action.SUBMIT_RETURN)
     return get_object_or_404(uploads.uploads_visible_to(request.user), pk=pk)
 
 
@@ -98,7 +93,7 @@ def upload_status(request, pk):
 @require_GET
 def upload_template(request):
     """The columns of the current return, and a row for each home the user sends returns for."""
-    _require_submitter(request.user)
+    access.require(request.user, access.Action.SUBMIT_RETURN)
     header = uploads.template_header()
     return csv_response("returns-template.csv", header,
                         uploads.template_rows(request.user, _last_month(), len(header)))

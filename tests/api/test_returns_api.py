@@ -14,7 +14,7 @@ from quality.models import MonthlyReturn, ReturnVersion
 from quality.services import return_save
 from tests.api.conftest import ANONYMOUS, EVERYONE, session_client
 from tests.carehomes.factories import CareHomeFactory
-from tests.quality.factories import MonthlyReturnFactory, good_values
+from tests.quality.factories import MonthlyReturnFactory, good_values, months_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,6 @@ C, Q, M, JC, JM, P, A = (Role.COMMISSIONER, Role.QUALITY_OFFICER, Role.CARE_HOME
 ONE, NONE = "manager_one_home", "no_role"
 
 
-def months_ago(n: int) -> dt.date:
-    month = timezone.localdate().replace(day=1)
-    for _ in range(n):
-        month = (month - dt.timedelta(days=1)).replace(day=1)
-    return month
 
 
 LAST_MONTH = months_ago(1)

@@ -1,11 +1,20 @@
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from quality.choices import ReturnStatus
 from quality.models import MonthlyReturn
 from quality.services import due_date_for, indicator_set_current
 from tests.carehomes.factories import CareHomeFactory
+
+
+def months_ago(n: int) -> dt.date:
+    """The first day of the month ``n`` months before this one (UK date)."""
+    month = timezone.localdate().replace(day=1)
+    for _ in range(n):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return month
 
 
 def good_values(beds=40, occupied=36, **overrides) -> dict:

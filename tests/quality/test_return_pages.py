@@ -1,6 +1,5 @@
 """The monthly return's pages from the outside: the list, the form, the return, amend and reopen."""
 
-import datetime as dt
 import html
 
 import pytest
@@ -16,7 +15,7 @@ from quality.models import MonthlyReturn, ReturnVersion
 from quality.services import return_save
 from tests.carehomes.factories import CareHomeFactory
 from tests.commissioning.factories import MembershipFactory
-from tests.quality.factories import MonthlyReturnFactory, good_values
+from tests.quality.factories import MonthlyReturnFactory, good_values, months_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +25,6 @@ ONE, NONE = "manager_one_home", "no_role"
 WHO = [C, Q, M, JC, JM, P, A, ONE, NONE]
 
 
-def months_ago(n: int) -> dt.date:
-    month = timezone.localdate().replace(day=1)
-    for _ in range(n):
-        month = (month - dt.timedelta(days=1)).replace(day=1)
-    return month
 
 
 MONTH = months_ago(1)

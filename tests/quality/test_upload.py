@@ -16,7 +16,7 @@ from quality.models import MonthlyReturn, ReturnUpload, ReturnVersion
 from quality.services import return_save
 from quality.uploads import template_header
 from tests.commissioning.factories import MembershipFactory
-from tests.quality.factories import good_values
+from tests.quality.factories import good_values, months_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,6 @@ C, Q, M, A = Role.COMMISSIONER, Role.QUALITY_OFFICER, Role.CARE_HOME_MANAGER, Ro
 UPLOADS = reverse("quality:upload-list")
 
 
-def months_ago(n: int) -> dt.date:
-    month = timezone.localdate().replace(day=1)
-    for _ in range(n):
-        month = (month - dt.timedelta(days=1)).replace(day=1)
-    return month
 
 
 LAST_MONTH = months_ago(1)
