@@ -1,4 +1,4 @@
-"""Pages for uploading a file of returns for many homes: see quality/uploads.py for the rules."""
+"""Pages for uploading a file of returns for many homes: see quality/uploads/ for the rules."""
 
 import datetime as dt
 
