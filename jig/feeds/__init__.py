@@ -1,0 +1,1 @@
+"""Ambulance and hospital feeds: formats, validation and the identifiable-data guard (docs/feeds.md)."""
