@@ -17,13 +17,13 @@ from quality.charts import (
     AXIS_COLOUR,
     GRID_COLOUR,
     TEXT_COLOUR,
-    _chart_id,
-    _n,
-    _runs,
-    _svg,
-    _text,
     format_number,
     month_label,
+    svg_document,
+    svg_number,
+    svg_text,
+    unbroken_runs,
+    unique_chart_id,
 )
 
 SERIES_COLOUR = "#768692"
@@ -45,17 +45,17 @@ SHORT_VARIATION = {
 def xmr_chart_svg(result: XmrResult, *, title: str, unit: str = "", width: int = 640,
                   height: int = 300) -> SafeString:
     """The XmR (or run) chart: series, centre line, dashed limits and signal-coloured points."""
-    chart_id = _chart_id("xmr", title, unit, result)
+    chart_id = unique_chart_id("xmr", title, unit, result)
     box = _Box(result, width, height)
-    parts = [_text(0, 20, title, size=15, weight="bold"), *_badges(result, width)]
+    parts = [svg_text(0, 20, title, size=15, weight="bold"), *_badges(result, width)]
     parts += _axes(box, result)
     parts += _reference_lines(box, result)
     parts += _series(box, result)
     if not result.observed_count:
-        parts.append(_text(box.left + box.plot_w / 2, box.top + box.plot_h / 2,
+        parts.append(svg_text(box.left + box.plot_w / 2, box.top + box.plot_h / 2,
                            "No returns in these months", anchor="middle"))
-    parts.append(_text(box.left, height - 6, f"Unit: {unit}" if unit else "", size=12))
-    return _svg(chart_id, width, height, title, describe(result, unit), parts)
+    parts.append(svg_text(box.left, height - 6, f"Unit: {unit}" if unit else "", size=12))
+    return svg_document(chart_id, width, height, title, describe(result, unit), parts)
 
 
 def xmr_chart(result: XmrResult, *, title: str, unit: str = "") -> SafeString:
@@ -141,14 +141,14 @@ def _axes(box: _Box, result: XmrResult) -> list[SafeString]:
     parts = []
     for tick in box.ticks:
         parts.append(_line(box.left, box.left + box.plot_w, box.y(tick), box.y(tick), GRID_COLOUR, 1))
-        parts.append(_text(box.left - 6, box.y(tick) + 4, format_number(tick), anchor="end", size=12))
+        parts.append(svg_text(box.left - 6, box.y(tick) + 4, format_number(tick), anchor="end", size=12))
     bottom = box.top + box.plot_h
     parts.append(_line(box.left, box.left, box.top, bottom, AXIS_COLOUR, 1.5))
     parts.append(_line(box.left, box.left + box.plot_w, bottom, bottom, AXIS_COLOUR, 1.5))
     label_every = max(1, math.ceil(len(result.points) / 8))
     for i, point in enumerate(result.points):
         if (len(result.points) - 1 - i) % label_every == 0:  # counted back, so the latest shows
-            parts.append(_text(box.x(i), bottom + 18, month_label(point.period, short=True),
+            parts.append(svg_text(box.x(i), bottom + 18, month_label(point.period, short=True),
                                anchor="middle", size=12))
     return parts
 
@@ -166,18 +166,18 @@ def _reference_lines(box: _Box, result: XmrResult) -> list[SafeString]:
         y = box.y(value)
         parts.append(format_html(
             '<line class="{}" x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1.5"{}/>',
-            css, box.left, _n(box.left + box.plot_w), _n(y), _n(y), LIMIT_COLOUR,
+            css, box.left, svg_number(box.left + box.plot_w), svg_number(y), svg_number(y), LIMIT_COLOUR,
             format_html(' stroke-dasharray="{}"', dashes) if dashes else ""))
-        parts.append(_text(box.left + box.plot_w + 6, y + 4,
+        parts.append(svg_text(box.left + box.plot_w + 6, y + 4,
                            f"{name} {format_number(round(value, 2))}", size=11))
     return parts
 
 
 def _series(box: _Box, result: XmrResult) -> list[SafeString]:
     parts = []
-    for run in _runs([(p.period, p.value) for p in result.points]):
+    for run in unbroken_runs([(p.period, p.value) for p in result.points]):
         if len(run) > 1:
-            points = " ".join(f"{_n(box.x(i))},{_n(box.y(v))}" for i, v in run)
+            points = " ".join(f"{svg_number(box.x(i))},{svg_number(box.y(v))}" for i, v in run)
             parts.append(format_html('<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>',
                                      points, SERIES_COLOUR))
     for i, point in enumerate(result.points):
@@ -187,7 +187,7 @@ def _series(box: _Box, result: XmrResult) -> list[SafeString]:
         ring = format_html(' r="5" stroke="{}" stroke-width="1.5"', TEXT_COLOUR) \
             if point.is_special_cause else mark_safe(' r="3.5"')
         parts.append(format_html('<circle class="xmr-point" cx="{}" cy="{}" fill="{}"{}/>',
-                                 _n(box.x(i)), _n(box.y(point.value)), colour, ring))
+                                 svg_number(box.x(i)), svg_number(box.y(point.value)), colour, ring))
     return parts
 
 
@@ -209,7 +209,7 @@ def _badges(result: XmrResult, width: int) -> list[SafeString]:
             'stroke-width="1.5"/>'
             '<rect x="{}" y="10" width="10" height="10" rx="5" fill="{}"/>{}</g>',
             css, value, long_label, x, badge_w, colour, x + 7, colour,
-            _text(x + 21, 19, label, size=12)))
+            svg_text(x + 21, 19, label, size=12)))
         right = x - 6
     return parts
 
@@ -232,4 +232,4 @@ def _signal_text(point) -> str:
 
 def _line(x1, x2, y1, y2, colour, width) -> SafeString:
     return format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="{}"/>',
-                       _n(x1), _n(x2), _n(y1), _n(y2), colour, width)
+                       svg_number(x1), svg_number(x2), svg_number(y1), svg_number(y2), colour, width)

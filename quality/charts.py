@@ -46,25 +46,25 @@ def nice_ticks(maximum: float, count: int = 4) -> list[float]:
     return [round(step * n, 10) for n in range(int(round(top / step)) + 1)]
 
 
-def _chart_id(prefix: str, *content) -> str:
+def unique_chart_id(prefix: str, *content) -> str:
     """A stable id from the chart's content, so the same numbers give the same markup."""
     return f"{prefix}-{hashlib.sha1(repr(content).encode()).hexdigest()[:10]}"
 
 
-def _text(x, y, content, *, anchor="start", size=13, weight="normal", colour=TEXT_COLOUR):
+def svg_text(x, y, content, *, anchor="start", size=13, weight="normal", colour=TEXT_COLOUR):
     return format_html(
         '<text x="{}" y="{}" text-anchor="{}" font-family="{}" font-size="{}" font-weight="{}" '
-        'fill="{}">{}</text>', _n(x), _n(y), anchor, FONT, size, weight, colour, content)
+        'fill="{}">{}</text>', svg_number(x), svg_number(y), anchor, FONT, size, weight, colour, content)
 
 
-def _n(value: float) -> str:
+def svg_number(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def line_chart_svg(series: Sequence[tuple[dt.date, float | None]], *, title: str,
                    unit: str = "", width: int = 640, height: int = 260) -> SafeString:
     """A line chart of monthly values. A month without a value breaks the line."""
-    chart_id = _chart_id("chart", title, unit, list(series))
+    chart_id = unique_chart_id("chart", title, unit, list(series))
     left, right, top, bottom = 48, 28, 36, 48
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for _, v in series if v is not None]
@@ -78,12 +78,12 @@ def line_chart_svg(series: Sequence[tuple[dt.date, float | None]], *, title: str
     def y(v):
         return top + plot_h - (v / top_value) * plot_h
 
-    parts = [_text(0, 20, title, size=15, weight="bold")]
+    parts = [svg_text(0, 20, title, size=15, weight="bold")]
     for tick in ticks:
         parts.append(format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" '
-                                 'stroke-width="1"/>', left, width - right, _n(y(tick)),
-                                 _n(y(tick)), GRID_COLOUR))
-        parts.append(_text(left - 6, y(tick) + 4, format_number(tick), anchor="end", size=12))
+                                 'stroke-width="1"/>', left, width - right, svg_number(y(tick)),
+                                 svg_number(y(tick)), GRID_COLOUR))
+        parts.append(svg_text(left - 6, y(tick) + 4, format_number(tick), anchor="end", size=12))
     parts.append(format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1.5"/>',
                              left, left, top, top + plot_h, AXIS_COLOUR))
     parts.append(format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1.5"/>',
@@ -91,24 +91,24 @@ def line_chart_svg(series: Sequence[tuple[dt.date, float | None]], *, title: str
     label_every = max(1, math.ceil(len(series) / 8))
     for i, (month, _) in enumerate(series):
         if (len(series) - 1 - i) % label_every == 0:  # counted back, so the latest shows
-            parts.append(_text(x(i), top + plot_h + 18, month_label(month, short=True),
+            parts.append(svg_text(x(i), top + plot_h + 18, month_label(month, short=True),
                                anchor="middle", size=12))
-    for run in _runs(series):
-        points = " ".join(f"{_n(x(i))},{_n(y(v))}" for i, v in run)
+    for run in unbroken_runs(series):
+        points = " ".join(f"{svg_number(x(i))},{svg_number(y(v))}" for i, v in run)
         if len(run) > 1:
             parts.append(format_html('<polyline points="{}" fill="none" stroke="{}" '
                                      'stroke-width="2.5"/>', points, LINE_COLOUR))
         for i, v in run:
             parts.append(format_html('<circle cx="{}" cy="{}" r="3.5" fill="{}"/>',
-                                     _n(x(i)), _n(y(v)), LINE_COLOUR))
+                                     svg_number(x(i)), svg_number(y(v)), LINE_COLOUR))
     if not values:
-        parts.append(_text(left + plot_w / 2, top + plot_h / 2, "No returns in these months",
+        parts.append(svg_text(left + plot_w / 2, top + plot_h / 2, "No returns in these months",
                            anchor="middle"))
-    parts.append(_text(left, height - 6, f"Unit: {unit}" if unit else "", size=12))
-    return _svg(chart_id, width, height, title, _describe(series, unit), parts)
+    parts.append(svg_text(left, height - 6, f"Unit: {unit}" if unit else "", size=12))
+    return svg_document(chart_id, width, height, title, _describe(series, unit), parts)
 
 
-def _runs(series) -> list[list[tuple[int, float]]]:
+def unbroken_runs(series) -> list[list[tuple[int, float]]]:
     """Consecutive months with values, so gaps show as breaks in the line."""
     runs, current = [], []
     for i, (_, value) in enumerate(series):
@@ -137,7 +137,7 @@ def _describe(series, unit: str) -> str:
             f"Highest: {format_number(high)}{suffix} in {month_label(high_month)}.")
 
 
-def _svg(chart_id, width, height, title, description, parts) -> SafeString:
+def svg_document(chart_id, width, height, title, description, parts) -> SafeString:
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="portal-line-chart" role="img" '
         'viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet" '
@@ -150,21 +150,21 @@ def _svg(chart_id, width, height, title, description, parts) -> SafeString:
 def bar_chart_svg(bars: Sequence[tuple[str, int, str]], *, title: str,
                   width: int = 640) -> SafeString:
     """Horizontal bars: (label, count, colour). Zero still shows as a thin bar."""
-    chart_id = _chart_id("bars", title, list(bars))
+    chart_id = unique_chart_id("bars", title, list(bars))
     row, label_w, top = 34, 190, 32
     height = top + row * len(bars) + 8
     biggest = max([n for _, n, _ in bars] + [1])
     full = width - label_w - 70
-    parts = [_text(0, 20, title, size=15, weight="bold")]
+    parts = [svg_text(0, 20, title, size=15, weight="bold")]
     for i, (label, count, colour) in enumerate(bars):
         y = top + i * row
         length = max(1, round(full * count / biggest))
-        parts.append(_text(0, y + 19, label))
+        parts.append(svg_text(0, y + 19, label))
         parts.append(format_html('<rect x="{}" y="{}" width="{}" height="24" fill="{}"/>',
                                  label_w, y + 2, length, colour))
-        parts.append(_text(label_w + length + 8, y + 19, format_number(count)))
+        parts.append(svg_text(label_w + length + 8, y + 19, format_number(count)))
     description = " ".join(f"{label}: {format_number(n)}." for label, n, _ in bars)
-    return _svg(chart_id, width, height, title, description, parts)
+    return svg_document(chart_id, width, height, title, description, parts)
 
 
 def _hidden_table(caption: str, headings: tuple[str, str], rows) -> SafeString:
