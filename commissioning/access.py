@@ -39,17 +39,21 @@ class Action(StrEnum):
     USE_API = "use_api"
     SUBMIT_RETURN = "submit_return"
     MONITOR = "monitor"  # area-wide views: return compliance, comparing homes
+    READ_RISK = "read_risk"  # risk ratings and the feeds behind them (not care home managers)
+    SEND_FEED = "send_feed"  # ambulance and hospital feeds, sent as the user's trust
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COMMISSIONER: frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT, Action.IMPORT,
-                                  Action.USE_API, Action.MONITOR}),
-    Role.QUALITY_OFFICER: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API, Action.MONITOR}),
+                                  Action.USE_API, Action.MONITOR, Action.READ_RISK}),
+    Role.QUALITY_OFFICER: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API, Action.MONITOR,
+                                     Action.READ_RISK}),
     Role.CARE_HOME_MANAGER: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API,
                                        Action.SUBMIT_RETURN}),
-    Role.JIG_CHAIR: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API, Action.MONITOR}),
-    Role.JIG_MEMBER: frozenset({Action.VIEW, Action.USE_API, Action.MONITOR}),
-    Role.PARTNER_SYSTEM: frozenset({Action.VIEW, Action.USE_API}),
+    Role.JIG_CHAIR: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API, Action.MONITOR,
+                               Action.READ_RISK}),
+    Role.JIG_MEMBER: frozenset({Action.VIEW, Action.USE_API, Action.MONITOR, Action.READ_RISK}),
+    Role.PARTNER_SYSTEM: frozenset({Action.VIEW, Action.USE_API, Action.READ_RISK, Action.SEND_FEED}),
     Role.ADMINISTRATOR: frozenset(Action),
 }
 

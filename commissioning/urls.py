@@ -6,13 +6,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from carehomes.api.urls import register as register_carehomes_api
+from jig.api.urls import register as register_jig_api
 from quality.api.urls import register as register_quality_api
 
 from . import views
 from .api.urls import register as register_core_api
 
 api_v1 = DefaultRouter()
-for register in (register_core_api, register_carehomes_api, register_quality_api):
+for register in (register_core_api, register_carehomes_api, register_quality_api, register_jig_api):
     register(api_v1)
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", include("commissioning.account_urls")),
     path("care-homes/", include("carehomes.urls")),
     path("returns/", include("quality.urls")),
+    path("jig/", include("jig.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,5 @@
+"""API: feeds."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""API: risk."""
+
+
+def register(router) -> None:
+    pass

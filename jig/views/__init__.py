@@ -1,0 +1,1 @@
+"""JIG pages: feeds (uploads, batches, matching queue) and risk (ratings, model, recomputes)."""

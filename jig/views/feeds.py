@@ -1,0 +1,3 @@
+"""Pages: feeds."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: risk."""
+
+urlpatterns: list = []
