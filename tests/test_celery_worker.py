@@ -1,8 +1,10 @@
-"""A real CQC import task through Redis to a real Celery worker process.
+"""Real tasks through Redis to a real Celery worker process.
 
-Every other test runs tasks in-process. This one proves the deployed path: the task is
-sent through the broker, a separate ``celery worker`` process picks it up, reads the
-uploaded file from the database, writes the homes, and returns its result through Redis.
+Every other test runs tasks in-process. These prove the deployed path: a task is sent
+through the broker, a separate ``celery worker`` process picks it up, reads the uploaded
+file from the database, writes its results and returns them through Redis. The feed test
+goes one step further: the worker's feed task queues the risk recompute itself (on commit),
+and the same worker runs that too.
 
 It needs ``CELERY_BROKER_URL`` pointing at a Redis that answers. Without one it is skipped
 (the quick start has no Redis), except in CI (``CI=true``), where it must run.
@@ -21,6 +23,7 @@ from celery.exceptions import TimeoutError as CeleryTimeoutError
 from celery.result import EagerResult
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
 
 from carehomes.directory import Area, build_directory
 from carehomes.models import CareHome
@@ -28,7 +31,13 @@ from carehomes.services import cqc_import_record
 from carehomes.tasks import cqc_import_task
 from commissioning.celery import app as celery_app
 from commissioning.choices import JobStatus
-from tests.commissioning.factories import LocalAuthorityFactory, UserFactory
+from jig.models import AmbulanceIncident, RiskRating, RiskRecompute
+from jig.services import feed_batch_record
+from jig.tasks import feed_batch_task
+from quality.reports import add_months
+from tests.carehomes.factories import CareHomeFactory
+from tests.commissioning.factories import AmbulanceTrustFactory, LocalAuthorityFactory, UserFactory
+from tests.jig.feed_files import ambulance_csv, ambulance_row
 
 ROOT = Path(__file__).resolve().parents[1]
 HOMES = 6
@@ -74,6 +83,7 @@ def _test_database_url() -> str:
 def _start_worker(queue: str, broker_url: str, log_path: Path) -> subprocess.Popen:
     env = {
         **os.environ,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,  # tasks the worker queues itself come back to it
         "DJANGO_SETTINGS_MODULE": "commissioning.settings.base",
         "CELERY_BROKER_URL": broker_url,
         "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND or broker_url,
@@ -158,3 +168,45 @@ def test_cqc_import_runs_in_a_real_worker_through_redis(tmp_path):
                        "updated": 0, "unchanged": 0}
     assert cqc_import.rows_created == HOMES
     assert CareHome.objects.filter(local_authority=council).count() == HOMES
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_feed_file_is_loaded_and_its_homes_rerated_by_a_real_worker(tmp_path):
+    broker_url = _broker_url()
+    home, quiet_home = CareHomeFactory(beds=20), CareHomeFactory(beds=20)
+    last_month = add_months(timezone.localdate().replace(day=1), -1)
+    rows = [ambulance_row(f"W-{n}", home, called=f"15/{last_month:%m/%Y} 10:00") for n in range(4)]
+    batch = feed_batch_record(kind="ambulance", source=AmbulanceTrustFactory(), filename="worker.csv",
+                              content=ambulance_csv(rows), user=UserFactory())
+
+    queue = f"test-worker-{uuid.uuid4().hex[:12]}"
+    log_path = tmp_path / "celery-worker.log"
+    worker = _start_worker(queue, broker_url, log_path)
+    eager = celery_app.conf.task_always_eager
+    result = None
+    try:
+        celery_app.conf.task_always_eager = False
+        result = feed_batch_task.apply_async(args=[batch.pk], queue=queue)
+        assert not isinstance(result, EagerResult), "the task ran in-process, not in the worker"
+        outcome = _wait_for_result(result, worker, log_path)
+        deadline = time.monotonic() + RESULT_TIMEOUT_S
+        recompute = None
+        while time.monotonic() < deadline:  # the recompute the worker queued for itself
+            recompute = RiskRecompute.objects.filter(batch=batch).first()
+            if recompute and recompute.is_finished:
+                break
+            time.sleep(0.5)
+    finally:
+        celery_app.conf.task_always_eager = eager
+        _stop_worker(worker)
+        _forget(queue, result, broker_url)
+
+    assert outcome["status"] == JobStatus.SUCCEEDED and outcome["accepted"] == 4, outcome
+    assert AmbulanceIncident.objects.filter(care_home=home).count() == 4
+    assert recompute is not None, log_path.read_text(errors="replace")
+    assert recompute.status == JobStatus.SUCCEEDED, (recompute.error, log_path.read_text(errors="replace"))
+    assert recompute.home_ids == [home.pk]
+    rating = RiskRating.objects.get(care_home=home)
+    assert rating.recompute == recompute
+    assert not RiskRating.objects.filter(care_home=quiet_home).exists()

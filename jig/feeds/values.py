@@ -33,7 +33,7 @@ class Invalid(ValueError):
 
 def parse_text(max_length: int = 200) -> Callable[[object], str]:
     def parse(value) -> str:
-        value = re.sub(r"\s+", " ", str(value))
+        value = " ".join(str(value).split())  # runs of white space become one space
         if len(value) > max_length:
             raise Invalid(f"is longer than {max_length} characters")
         return value
@@ -41,9 +41,11 @@ def parse_text(max_length: int = 200) -> Callable[[object], str]:
 
 
 def parse_pattern(pattern: str, hint: str, *, upper=True) -> Callable[[object], str]:
+    matches = re.compile(pattern).fullmatch
+
     def parse(value) -> str:
         value = str(value).upper() if upper else str(value)
-        if not re.fullmatch(pattern, value):
+        if not matches(value):
             raise Invalid(f"is not {hint}")
         return value
     return parse

@@ -49,7 +49,8 @@ class FeedBatch(JobRecord):
                    models.Index(fields=["kind", "checksum"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} from {self.source} ({timezone.localtime(self.requested_on):%d/%m/%Y %H:%M})"
+        when = timezone.localtime(self.requested_on)
+        return f"{self.get_kind_display()} from {self.source} ({when:%d/%m/%Y %H:%M})"
 
 
 class FeedRecord(models.Model):
@@ -57,18 +58,25 @@ class FeedRecord(models.Model):
 
     access_home_path = "care_home__"
 
-    source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # Bulk loading writes millions of rows, so the links to the source and the batch are not
+    # foreign keys in the database (each would cost a check per row, and an index): the loader
+    # is the only writer and takes both from the batch row it is loading. The composite
+    # indexes below serve every lookup by source or home. (docs/decisions/0007)
+    source = models.ForeignKey(Organisation, on_delete=models.DO_NOTHING, related_name="+",
+                               db_constraint=False, db_index=False)
     source_record_id = models.CharField("source record ID", max_length=64)
-    batch = models.ForeignKey(FeedBatch, on_delete=models.PROTECT, related_name="+",
+    batch = models.ForeignKey(FeedBatch, on_delete=models.DO_NOTHING, related_name="+",
+                              db_constraint=False, db_index=False,
                               help_text="The batch that last created or changed the record.")
     cqc_location_id = models.CharField("CQC location ID", max_length=13, blank=True)
     ods_code = models.CharField("ODS code", max_length=10, blank=True)
     home_postcode = models.CharField("care home postcode", max_length=8, blank=True)
     home_name = models.CharField("care home name", max_length=200, blank=True)
     match_key = models.CharField(
-        max_length=260, help_text="The strongest identifier sent, as the matching queue and its rules see it.")
+        max_length=260,
+        help_text="The strongest identifier sent, as the matching queue and its rules see it.")
     care_home = models.ForeignKey("carehomes.CareHome", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+                                  related_name="+", db_index=False)
     match_status = models.CharField(max_length=10, choices=MatchStatus.choices)
     person_token = models.CharField(max_length=128)
     received_on = models.DateTimeField(default=timezone.now)

@@ -54,6 +54,11 @@ class AmbulanceTrustFactory(OrganisationFactory):
     name = factory.Sequence(lambda n: f"Ambulance Trust {n}")
 
 
+class AcuteTrustFactory(OrganisationFactory):
+    kind = OrganisationKind.ACUTE_TRUST
+    name = factory.Sequence(lambda n: f"Hospital NHS Foundation Trust {n}")
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
