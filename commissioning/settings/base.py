@@ -153,6 +153,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
 # Celery: Redis and real workers when CELERY_BROKER_URL is set, otherwise in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -171,6 +172,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "late-returns-digest-weekly": {
         "task": "quality.tasks.commissioner_digest_task",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
+    "risk-recompute-nightly": {
+        "task": "jig.risk.tasks.risk_recompute_nightly_task",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 
@@ -202,8 +207,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CqcRatingEnum": "carehomes.choices.CqcRatingValue",
+        "FeedKindEnum": "jig.feeds.codes.FeedKind",
         "HomeStatusEnum": "carehomes.choices.HomeStatus",
         "JobStatusEnum": "commissioning.choices.JobStatus",
+        "RagEnum": "jig.choices.Rag",
         "ReturnStatusEnum": "quality.choices.ReturnStatus",
     },
 }

@@ -1,0 +1,214 @@
+"""What every component reads: the rating month, its window, the homes and the area.
+
+The context loads each kind of data once, for every home at once, and keeps it
+(``cached_property``), so fifteen components make a handful of queries between them
+whatever the number of homes.
+
+* The rating for month M looks at the **window**: the three complete calendar months
+  before it (M-3 to M-1). The SPC signals look at the 24 months ending M-1.
+* A home's **occupied beds**: the mean ``beds_occupied`` of its submitted (or amended)
+  returns for the window's months, else its registered beds; none when that is 0, which
+  makes every per-bed rate "no data".
+* **Area rates** are taken over every active home: the sum of events over the sum of
+  occupied beds.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from carehomes.choices import HomeStatus
+from carehomes.models import CareHome
+from quality.reports import add_months
+from quality.services import due_date_for
+
+from .. import series as feed_series
+
+WINDOW_MONTHS = 3
+SPC_MONTHS = 24
+
+
+def _num(key: str) -> str:
+    # Return values are stored as JSON numbers by every way in (quality.validation.to_json).
+    return f"(r.values->>'{key}')::float"
+
+
+_SUBMITTED = "r.status <> 'draft'"
+_OCCUPIED = _num("beds_occupied")
+_HEADCOUNT = (f"(coalesce({_num('staff_rn_employed')}, 0) + coalesce({_num('staff_care_employed')}, 0)"
+              f" + coalesce({_num('staff_noncare_employed')}, 0))")
+RETURN_RATE_KEYS = ("falls", "pressure_ulcers", "safeguarding_concerns")
+
+
+def _returns_sql() -> str:
+    rated = [
+        f"sum({_num(k)}) FILTER (WHERE {_SUBMITTED} AND {_num(k)} IS NOT NULL AND {_OCCUPIED} > 0),"
+        f" sum({_OCCUPIED}) FILTER (WHERE {_SUBMITTED} AND {_num(k)} IS NOT NULL AND {_OCCUPIED} > 0)"
+        for k in RETURN_RATE_KEYS]
+    turnover = f"{_SUBMITTED} AND {_num('staff_leavers')} IS NOT NULL AND {_HEADCOUNT} > 0"
+    return f"""
+        SELECT r.care_home_id,
+               avg({_OCCUPIED}) FILTER (WHERE {_SUBMITTED}),
+               {", ".join(rated)},
+               avg({_num('agency_hours_percent')}) FILTER (WHERE {_SUBMITTED}),
+               sum({_num('staff_leavers')}) FILTER (WHERE {turnover}),
+               avg({_HEADCOUNT}) FILTER (WHERE {turnover}),
+               count(*) FILTER (WHERE {turnover}),
+               count(*) FILTER (WHERE {_SUBMITTED} AND r.month = ANY(%(due)s)
+                                AND (r.first_submitted_on AT TIME ZONE %(tz)s)::date <= r.due_on),
+               count(*) FILTER (WHERE {_SUBMITTED})
+          FROM quality_monthlyreturn r
+         WHERE r.month >= %(first)s AND r.month <= %(last)s
+         GROUP BY r.care_home_id"""
+
+
+@dataclass(frozen=True)
+class HomeFacts:
+    beds: int
+    cqc_rating: str
+    cqc_published_on: dt.date | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class ReturnFacts:
+    """One home's monthly returns over the window, summed or averaged in SQL."""
+
+    occupied: float | None = None
+    sums: dict = field(default_factory=dict)  # key -> (sum of key, sum of occupied beds alongside)
+    agency_percent: float | None = None
+    leavers: float | None = None
+    headcount: float | None = None
+    turnover_months: int = 0
+    on_time: int = 0  # returns for months already due, first submitted by their due date
+    submitted: int = 0
+
+
+@dataclass
+class RiskContext:
+    """The inputs shared by the components for one rating month and a set of homes."""
+
+    month: dt.date
+    home_ids: list[int]
+    today: dt.date = field(default_factory=timezone.localdate)
+    full: bool = False  # every active home is a target: feed totals come from the SPC series
+
+    def __post_init__(self):
+        self.month = self.month.replace(day=1)
+        self.home_ids = sorted(set(self.home_ids))
+
+    # --- The calendar ------------------------------------------------------------------------
+
+    @property
+    def window_months(self) -> list[dt.date]:
+        return [add_months(self.month, -n) for n in range(WINDOW_MONTHS, 0, -1)]
+
+    @property
+    def window_first(self) -> dt.date:
+        return self.window_months[0]
+
+    @property
+    def window_last(self) -> dt.date:
+        return self.window_months[-1]
+
+    @property
+    def window_label(self) -> str:
+        return f"{self.window_first:%B %Y} to {self.window_last:%B %Y}"
+
+    @property
+    def spc_months(self) -> list[dt.date]:
+        return [add_months(self.month, -n) for n in range(SPC_MONTHS, 0, -1)]
+
+    @property
+    def due_window_months(self) -> list[dt.date]:
+        """The window's months whose return was due before today (so can be late or missing)."""
+        return [m for m in self.window_months if due_date_for(m) < self.today]
+
+    # --- Homes -------------------------------------------------------------------------------
+
+    @cached_property
+    def homes(self) -> dict[int, HomeFacts]:
+        """Every active home (the area) and every target home: one query."""
+        rows = (CareHome.objects.filter(status=HomeStatus.ACTIVE) | CareHome.objects.filter(
+            pk__in=self.home_ids)).values_list("pk", "beds", "cqc_overall_rating",
+                                               "cqc_rating_published_on", "status")
+        return {pk: HomeFacts(beds, rating, published, status == HomeStatus.ACTIVE)
+                for pk, beds, rating, published, status in rows}
+
+    @cached_property
+    def area_ids(self) -> list[int]:
+        return [pk for pk, facts in self.homes.items() if facts.active]
+
+    @cached_property
+    def returns(self) -> dict[int, ReturnFacts]:
+        """Each home's returns over the window: one query for every home."""
+        found = {}
+        with connection.cursor() as cursor:
+            cursor.execute(_returns_sql(), {"tz": settings.TIME_ZONE, "first": self.window_first,
+                                            "last": self.window_last, "due": self.due_window_months})
+            for row in cursor.fetchall():
+                home_id, occupied, *rest = row
+                sums = {}
+                for n, key in enumerate(RETURN_RATE_KEYS):
+                    sums[key] = (rest[2 * n], rest[2 * n + 1])
+                agency, leavers, headcount, turnover_months, on_time, submitted = rest[2 * len(sums):]
+                found[home_id] = ReturnFacts(occupied, sums, agency, leavers, headcount,
+                                             turnover_months, on_time, submitted)
+        return found
+
+    @cached_property
+    def occupied(self) -> dict[int, float | None]:
+        """Occupied beds by home (see the module docstring); None where there are none."""
+        beds = {}
+        for pk, facts in self.homes.items():
+            from_returns = self.returns.get(pk, ReturnFacts()).occupied
+            value = from_returns if from_returns is not None else facts.beds
+            beds[pk] = float(value) if value else None
+        return beds
+
+    # --- Feeds -------------------------------------------------------------------------------
+
+    @cached_property
+    def series(self) -> dict[int, dict[str, list[int]]]:
+        """The 24 monthly counts ending M-1 of every series, for the target homes (two queries)."""
+        if not self.full:
+            return feed_series.monthly_counts(self.spc_months[0], self.spc_months[-1], self.home_ids)
+        # Every active home: no list of IDs for PostgreSQL to check each row against.
+        found = feed_series.monthly_counts(self.spc_months[0], self.spc_months[-1])
+        zeros = dict.fromkeys(feed_series.SERIES, [0] * len(self.spc_months))
+        return {pk: found.get(pk) or {code: list(counts) for code, counts in zeros.items()}
+                for pk in self.home_ids}
+
+    @cached_property
+    def window_totals(self) -> dict[int, dict[str, int]]:
+        """Each series summed over the window, for every home with events (the area's too)."""
+        # With every active home a target, the SPC series hold the window: no second pass.
+        source = (self.series if self.full
+                  else feed_series.monthly_counts(self.window_first, self.window_last))
+        return {pk: {code: sum(counts[-WINDOW_MONTHS:]) for code, counts in by_code.items()}
+                for pk, by_code in source.items()}
+
+    def window_total(self, home_id: int, code: str) -> int:
+        return self.window_totals.get(home_id, {}).get(code, 0)
+
+    # --- Area rates ----------------------------------------------------------------------------
+
+    def area_rate(self, events: dict[int, float | None], beds: dict[int, float | None]) -> float | None:
+        """Sum of ``events`` over the sum of ``beds``, across the active homes with beds."""
+        total_events = total_beds = 0.0
+        for pk in self.area_ids:
+            if beds.get(pk) and events.get(pk) is not None:
+                total_events += events[pk]
+                total_beds += beds[pk]
+        return total_events / total_beds if total_beds else None
+
+    def memo(self, key: str, compute):
+        """Keep a value a component worked out (an area rate, say) for its display."""
+        store = self.__dict__.setdefault("_memo", {})
+        if key not in store:
+            store[key] = compute()
+        return store[key]
