@@ -72,6 +72,7 @@ def carehome_detail(request, cqc_location_id):
         "history": selectors.carehome_history(home),
         "can_change": access.can(request.user, access.Action.CHANGE, home),
         "can_export": access.allowed(request.user, access.Action.EXPORT),
+        "can_read_risk": access.allowed(request.user, access.Action.READ_RISK),
     })
 
 

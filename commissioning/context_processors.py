@@ -17,6 +17,10 @@ def portal(request) -> dict:
         if access.allowed(user, access.Action.MONITOR):
             nav.append(("Return compliance", reverse("quality:compliance")))
             nav.append(("Compare homes", reverse("quality:benchmark")))
+        if access.allowed(user, access.Action.READ_RISK):
+            nav.append(("Risk ratings", reverse("jig:risk-list")))
+        if access.allowed(user, access.Action.SEND_FEED) or access.allowed(user, access.Action.READ_RISK):
+            nav.append(("Feeds", reverse("jig:feed-list")))
         if access.allowed(user, access.Action.CHANGE):
             nav.append(("Return questions", reverse("quality:indicator-sets")))
         if access.allowed(user, access.Action.IMPORT):
