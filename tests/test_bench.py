@@ -6,7 +6,7 @@ by the benchmarks for people to read and never asserted.
 
 import pytest
 
-from bench import carehome_list, import_cqc, returns
+from bench import carehome_list, feeds, import_cqc, returns
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
 
@@ -55,3 +55,19 @@ def test_returns_benchmark_uploads_then_reuploads_and_times_the_pages(capsys):
     assert all(r["queries"] > 0 and r["ms"] > 0 for r in figures["pages"])
     out = capsys.readouterr().out
     assert "first upload (all created)" in out and "rows/s" in out
+
+
+def test_feeds_benchmark_loads_every_file_resends_one_and_times_the_recompute(capsys):
+    figures = feeds.main(["--homes", str(ROWS), "--ambulance", "3000", "--hospital", "1200",
+                          "--months", "3", "--repeat", "1", "--use-current-db"])
+    runs = figures["ingestion"]["runs"]
+    assert len(runs) == 6  # one file per feed and month
+    assert sum(r["received"] for r in runs) == sum(r["accepted"] for r in runs) == 4200
+    assert all(r["seconds"] > 0 and r["copy"] > 0 and 0 < r["load"] < r["seconds"] for r in runs)
+    resend = figures["ingestion"]["resend"]
+    assert resend["unchanged"] == resend["received"] == 1000
+    assert resend["accepted"] == resend["updated"] == 0
+    recompute = figures["recompute"]
+    assert recompute["ratings"] == recompute["sql_rows"] > 0
+    out = capsys.readouterr().out
+    assert "bare COPY of the same files" in out and "within 2×?" in out and "within 3×?" in out
