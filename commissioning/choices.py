@@ -26,7 +26,7 @@ class Role(models.TextChoices):
     CARE_HOME_MANAGER = "care_home_manager", "Care home manager"
     JIG_CHAIR = "jig_chair", "JIG chair"
     JIG_MEMBER = "jig_member", "JIG member"
-    PARTNER_SYSTEM = "partner_system", "Partner system (API client)"
+    PARTNER_SYSTEM = "partner_system", "Partner data sender (person or system)"
     ADMINISTRATOR = "administrator", "Administrator"
 
 
