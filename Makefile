@@ -52,6 +52,7 @@ demo: setup  ## Set up, migrate, build the demo area, print the sign-ins and ser
 	$(VPY) manage.py seed_demo_returns
 	$(VPY) manage.py seed_demo_feeds
 	$(VPY) manage.py recompute_risk --months 12
+	@echo "Sign in as commissioner@demo.portal.nhs.uk, or another account listed above, with demo-portal-2026."
 	@echo "Serving the portal on http://127.0.0.1:$(PORT)/ (press Ctrl+C to stop)"
 	$(VPY) manage.py runserver 127.0.0.1:$(PORT)
 

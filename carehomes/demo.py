@@ -115,6 +115,7 @@ def _users(orgs) -> list[DemoUser]:
         ("jig.member@demo.portal.nhs.uk", "Jamie Member", Role.JIG_MEMBER, orgs["ambulance"]),
         ("ambulance.api@demo.portal.nhs.uk", "Ambulance feed (API)", Role.PARTNER_SYSTEM,
          orgs["ambulance"]),
+        ("hospital.api@demo.portal.nhs.uk", "Hospital feed (API)", Role.PARTNER_SYSTEM, orgs["acute"]),
     ]
     made = []
     for email, name, role, org in people:
