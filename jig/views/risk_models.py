@@ -19,7 +19,6 @@ from commissioning import access
 from .. import selectors
 from ..choices import RecomputeScope
 from ..forms import RiskModelEditForm, RiskModelPublishForm
-from ..models import RiskModel
 from ..risk import services
 from .risk_display import component_descriptions, component_labels, component_units
 
@@ -116,27 +115,11 @@ def _save_draft(form, model, user) -> None:
     """Every change in one transaction, so a refusal leaves the draft as it was."""
     data = form.cleaned_data
     if (data["amber_from"], data["red_from"]) != (model.amber_from, model.red_from):
-        risk_model_thresholds_update(model=model, user=user, amber_from=data["amber_from"],
-                                     red_from=data["red_from"])
+        services.risk_model_update(model=model, user=user, amber_from=data["amber_from"],
+                                   red_from=data["red_from"])
     for component in form.changed_components():
         services.risk_component_update(component=component, user=user,
                                        **form.component_values(component))
-
-
-@transaction.atomic
-def risk_model_thresholds_update(*, model: RiskModel, user, amber_from, red_from) -> RiskModel:
-    """Change a draft version's RAG thresholds: the scores from which a home is amber and red.
-
-    A write, so it belongs with the others in ``jig.risk.services``; it is here only until
-    that module has one (the risk engine is written separately).
-    """
-    if not model.is_draft:
-        raise ValidationError(f"Version {model.version} is published, so it cannot be changed. "
-                              "Copy it to a new draft version and change that.")
-    model.amber_from, model.red_from, model.modified_by = amber_from, red_from, user
-    model.full_clean()
-    model.save()
-    return model
 
 
 @login_required
