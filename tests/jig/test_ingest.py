@@ -183,3 +183,17 @@ def test_an_unreadable_file_is_rejected_and_recorded(area, sender, trust):
     batch = upload(sender, trust, b"no header here\n1,2,3\n")
     assert batch.status == JobStatus.REJECTED
     assert batch.errors and batch.errors[0]["message"]
+
+
+def test_remembered_rules_show_only_homes_the_reader_may_see(area):
+    from jig.feed_selectors import match_rules
+
+    admin = area.users[Role.ADMINISTRATOR]
+    match_rule_save(match_key="cqc:1-777777777", care_home=area.other_home, user=admin)
+    match_rule_save(match_key="cqc:1-666666666", care_home=area.home, user=admin)
+    match_rule_save(match_key="cqc:1-555555555", care_home=None, user=admin, note="Not ours")
+
+    seen = set(match_rules(area.users[Role.COMMISSIONER]).values_list("match_key", flat=True))
+
+    assert seen == {"cqc:1-666666666", "cqc:1-555555555"}
+    assert not match_rules(area.users[Role.CARE_HOME_MANAGER]).exists()
