@@ -4,8 +4,8 @@ Used by the risk model's SPC component and by a home's risk page. Counts are per
 month in UK time (an incident at 23:30 UTC on 31 March, 00:30 BST on 1 April, is April's).
 Records not yet matched to a home are left out.
 
-``monthly_counts`` makes two queries (one per feed table, grouped by home and month)
-whatever the number of homes. ``concern_in_last`` is a fast path for the question the
+``monthly_counts`` makes two queries (one per feed table, grouped by home and month, one
+row of arrays per home) whatever the number of homes. ``concern_in_last`` is a fast path for the question the
 risk model asks of every series of every home; it gives exactly what
 ``jig.spc.xmr(...).has_concern_in_last(n)`` gives (a test holds it to that).
 """
@@ -42,20 +42,33 @@ SERIES: dict[str, SeriesDef] = {s.code: s for s in [
     SeriesDef("bed_days", "Hospital bed days (by admission month)", "bed days"),
 ]}
 
-AMBULANCE_SQL = """
-    SELECT care_home_id, (date_trunc('month', called_at AT TIME ZONE %(tz)s))::date AS month,
-           count(*), count(*) FILTER (WHERE outcome = 'see_and_convey'), count(*) FILTER (WHERE is_fall)
-      FROM jig_ambulanceincident
-     WHERE care_home_id IS NOT NULL AND called_at >= %(start)s AND called_at < %(end)s {homes}
-     GROUP BY 1, 2"""
-HOSPITAL_SQL = """
-    SELECT care_home_id, (date_trunc('month', arrived_at AT TIME ZONE %(tz)s))::date AS month,
-           count(*) FILTER (WHERE kind = 'admission' AND is_emergency),
-           count(*) FILTER (WHERE kind = 'ae_attendance'),
-           coalesce(sum(bed_days) FILTER (WHERE kind = 'admission'), 0)
-      FROM jig_hospitalactivity
-     WHERE care_home_id IS NOT NULL AND arrived_at >= %(start)s AND arrived_at < %(end)s {homes}
-     GROUP BY 1, 2"""
+# Each record's month is found by ``width_bucket`` against the months' starts, worked out
+# once as instants (midnight UK time), rather than by converting every row's time to UK time
+# and truncating it; the counts then come back as one row of arrays per home (15,000 rows,
+# not 350,000), bucket numbers 1 to N with the counts alongside.
+PER_HOME_SQL = """
+    SELECT care_home_id, array_agg(bucket), {arrays} FROM (
+        SELECT care_home_id, width_bucket({at}, %(bounds)s::timestamptz[]) AS bucket, {counts}
+          FROM {table}
+         WHERE care_home_id IS NOT NULL AND {at} >= %(start)s AND {at} < %(end)s {homes}
+         GROUP BY 1, 2) AS by_month
+     GROUP BY care_home_id"""
+
+
+def _per_home_sql(table: str, at: str, counts: list[str]) -> str:
+    names = [f"c{n}" for n in range(len(counts))]
+    return PER_HOME_SQL.format(
+        table=table, at=at, homes="{homes}",
+        counts=", ".join(f"{sql} AS {name}" for sql, name in zip(counts, names, strict=True)),
+        arrays=", ".join(f"array_agg({name})" for name in names))
+
+
+AMBULANCE_SQL = _per_home_sql("jig_ambulanceincident", "called_at", [
+    "count(*)", "count(*) FILTER (WHERE outcome = 'see_and_convey')", "count(*) FILTER (WHERE is_fall)"])
+HOSPITAL_SQL = _per_home_sql("jig_hospitalactivity", "arrived_at", [
+    "count(*) FILTER (WHERE kind = 'admission' AND is_emergency)",
+    "count(*) FILTER (WHERE kind = 'ae_attendance')",
+    "coalesce(sum(bed_days) FILTER (WHERE kind = 'admission'), 0)"])
 QUERIES = [(AMBULANCE_SQL, ("callouts", "conveyed", "falls_callouts")),
            (HOSPITAL_SQL, ("emergency_admissions", "ae_attendances", "bed_days"))]
 
@@ -85,7 +98,6 @@ def monthly_counts(first_month: dt.date, last_month: dt.date,
     months = months_between(first_month.replace(day=1), last_month.replace(day=1))
     if not months:
         return {}
-    first = month_index(months[0])
     ids = None if home_ids is None else sorted(set(home_ids))
     result: dict[int, dict[str, list[int]]] = {}
     if ids is not None:
@@ -93,7 +105,8 @@ def monthly_counts(first_month: dt.date, last_month: dt.date,
             result[home_id] = {code: [0] * len(months) for code in SERIES}
     if ids == []:
         return result
-    params = {"tz": settings.TIME_ZONE, "start": month_start(months[0]),
+    bounds = [month_start(month) for month in months]
+    params = {"bounds": bounds, "start": bounds[0],
               "end": month_start(dt.date(months[-1].year + months[-1].month // 12,
                                          months[-1].month % 12 + 1, 1)),
               "ids": ids}
@@ -103,13 +116,14 @@ def monthly_counts(first_month: dt.date, last_month: dt.date,
     with connection.cursor() as cursor:
         for sql, codes in QUERIES:
             cursor.execute(sql.format(homes=homes), params)
-            for home_id, month, *counts in cursor.fetchall():
+            for home_id, buckets, *arrays in cursor.fetchall():
                 home = result.get(home_id)
                 if home is None:
                     home = result[home_id] = {code: [0] * len(months) for code in SERIES}
-                position = month_index(month) - first
-                for code, count in zip(codes, counts, strict=True):
-                    home[code][position] = int(count)
+                for code, counts in zip(codes, arrays, strict=True):
+                    series = home[code]
+                    for bucket, count in zip(buckets, counts, strict=True):
+                        series[bucket - 1] = int(count)
     return result
 
 

@@ -10,6 +10,7 @@ data: the component contributes nothing and its band is "none".
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import connection
 
@@ -29,6 +30,7 @@ def register(component: "Component") -> "Component":
     return component
 
 
+@lru_cache(maxsize=256)
 def band_phrase(band: str, amber: Decimal, red: Decimal) -> str:
     if band == "red":
         return f"at or above the red threshold of {_n(red)}"

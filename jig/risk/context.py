@@ -101,29 +101,29 @@ class RiskContext:
         self.month = self.month.replace(day=1)
         self.home_ids = sorted(set(self.home_ids))
 
-    # --- The calendar ------------------------------------------------------------------------
+    # --- The calendar (worked out once: the components ask for it for every home) -------------
 
-    @property
+    @cached_property
     def window_months(self) -> list[dt.date]:
         return [add_months(self.month, -n) for n in range(WINDOW_MONTHS, 0, -1)]
 
-    @property
+    @cached_property
     def window_first(self) -> dt.date:
         return self.window_months[0]
 
-    @property
+    @cached_property
     def window_last(self) -> dt.date:
         return self.window_months[-1]
 
-    @property
+    @cached_property
     def window_label(self) -> str:
         return f"{self.window_first:%B %Y} to {self.window_last:%B %Y}"
 
-    @property
+    @cached_property
     def spc_months(self) -> list[dt.date]:
         return [add_months(self.month, -n) for n in range(SPC_MONTHS, 0, -1)]
 
-    @property
+    @cached_property
     def due_window_months(self) -> list[dt.date]:
         """The window's months whose return was due before today (so can be late or missing)."""
         return [m for m in self.window_months if due_date_for(m) < self.today]

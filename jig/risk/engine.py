@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 # (commissioning.jobs.advisory_xact_lock, keyed per database): "JRR1".
 RISK_RECOMPUTE_LOCK = 0x4A525231
 WRITE_CHUNK = 2000
+RECOMPUTE_WORK_MEM = "64MB"
 CENTS = Decimal("0.01")
 
 
@@ -98,16 +99,18 @@ def ratings_compute(*, model: RiskModel, ctx: RiskContext, progress=None) -> lis
         if progress:
             progress(done - 1, len(rows), f"Working out {component.label.lower()}")
         values = component.values(ctx)
+        amber, red, weight = row.amber_from, row.red_from, _json_number(row.weight)
+        points = {band: contribution_for(band, row.weight) for band in ("red", "amber", "green", "none")}
+        points_json = {band: _json_number(points) for band, points in points.items()}
         for pk in ctx.home_ids:
             value = values.get(pk)
-            band = band_for(value, row.amber_from, row.red_from)
-            contribution = contribution_for(band, row.weight)
-            display, why = component.explain(ctx, pk, value, band, row.amber_from, row.red_from)
-            totals[pk] += contribution
+            band = band_for(value, amber, red)
+            display, why = component.explain(ctx, pk, value, band, amber, red)
+            totals[pk] += points[band]
             per_home[pk].append({
                 "code": row.code, "label": component.label, "value": _json_number(value),
-                "display": display, "band": band, "weight": _json_number(row.weight),
-                "contribution": _json_number(contribution), "why": why,
+                "display": display, "band": band, "weight": weight,
+                "contribution": points_json[band], "why": why,
             })
     ratings = []
     for pk in ctx.home_ids:
@@ -218,6 +221,10 @@ def risk_recompute_run(*, job: RiskRecompute) -> RiskRecompute:
     try:
         with transaction.atomic():
             advisory_xact_lock(RISK_RECOMPUTE_LOCK)
+            with connection.cursor() as cursor:
+                # The feed series' (home, month) groups, 350,000 nationally, are counted in
+                # memory rather than spilled to disk (for this transaction only).
+                cursor.execute(f"SET LOCAL work_mem = '{RECOMPUTE_WORK_MEM}'")
             home_ids = target_home_ids(job)
             ctx = RiskContext(month=job.month, home_ids=home_ids,
                               full=job.scope != RecomputeScope.HOMES)
