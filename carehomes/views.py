@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from commissioning import access
 from commissioning.exports import csv_response
+from commissioning.jobs import job_status_response
 
 from . import selectors, services
 from .filtersets import CareHomeFilterSet
@@ -138,5 +138,4 @@ def cqc_import_detail(request, pk):
 @require_GET
 def cqc_import_status(request, pk):
     job = _import_for(request, pk)
-    return JsonResponse({"status": job.status, "stage": job.stage,
-                         "percent": job.progress_percent, "finished": job.is_finished})
+    return job_status_response(job)

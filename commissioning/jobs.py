@@ -7,6 +7,7 @@ a page polling the record sees it move while the work runs.
 from contextlib import contextmanager
 
 from django.db import connection
+from django.http import JsonResponse
 from django.utils import timezone
 
 from .choices import JobStatus
@@ -57,3 +58,9 @@ def advisory_xact_lock(key: int) -> None:
     """Wait for a transaction-level advisory lock (released at commit), keyed as above."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(current_database()), %s)", [key])
+
+
+def job_status_response(job) -> JsonResponse:
+    """What static/portal/job-status.js polls for: the job's status, stage and progress."""
+    return JsonResponse({"status": job.status, "stage": job.stage,
+                         "percent": job.progress_percent, "finished": job.is_finished})

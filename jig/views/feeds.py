@@ -9,12 +9,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from commissioning import access
+from commissioning.jobs import job_status_response
 
 from .. import feed_selectors as selectors
 from ..feed_filtersets import FeedBatchFilterSet
@@ -109,8 +110,7 @@ def feed_detail(request, pk: int):
 def feed_status(request, pk: int):
     _require_feeds(request.user)
     batch = selectors.feed_batch_for(request.user, pk)
-    return JsonResponse({"status": batch.status, "stage": batch.stage,
-                         "percent": batch.progress_percent, "finished": batch.is_finished})
+    return job_status_response(batch)
 
 
 urlpatterns = [

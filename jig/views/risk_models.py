@@ -9,12 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commissioning import access
+from commissioning.jobs import job_status_response
 
 from .. import selectors
 from ..choices import RecomputeScope
@@ -177,8 +177,7 @@ def risk_recompute_detail(request, pk):
 @require_GET
 def risk_recompute_status(request, pk):
     job = _recompute_for(request, pk)
-    return JsonResponse({"status": job.status, "stage": job.stage,
-                         "percent": job.progress_percent, "finished": job.is_finished})
+    return job_status_response(job)
 
 
 urlpatterns = [

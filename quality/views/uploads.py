@@ -6,7 +6,6 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from commissioning import access
 from commissioning.exports import csv_response
+from commissioning.jobs import job_status_response
 
 from .. import uploads
 from ..choices import IndicatorKind
@@ -85,8 +85,7 @@ def upload_detail(request, pk):
 @require_GET
 def upload_status(request, pk):
     job = _upload_for(request, pk)
-    return JsonResponse({"status": job.status, "stage": job.stage,
-                         "percent": job.progress_percent, "finished": job.is_finished})
+    return job_status_response(job)
 
 
 @login_required
