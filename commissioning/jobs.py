@@ -4,13 +4,16 @@ Progress is written with a plain UPDATE outside any surrounding transaction's ro
 a page polling the record sees it move while the work runs.
 """
 
+import logging
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import OperationalError, connection
 from django.http import JsonResponse
 from django.utils import timezone
 
 from .choices import JobStatus
+
+logger = logging.getLogger(__name__)
 
 
 def job_update(job, **fields) -> None:
@@ -64,3 +67,16 @@ def job_status_response(job) -> JsonResponse:
     """What static/portal/job-status.js polls for: the job's status, stage and progress."""
     return JsonResponse({"status": job.status, "stage": job.stage,
                          "percent": job.progress_percent, "finished": job.is_finished})
+
+
+def job_run(job, work) -> None:
+    """Run ``work()`` for a job in a Celery task: a database error is raised again (the task
+    retries it with backoff); any other failure is logged and recorded on the job as failed,
+    with its error, so people see it instead of a job that never ends."""
+    try:
+        work()
+    except OperationalError:
+        raise
+    except Exception as exc:
+        logger.exception("%s %s failed", type(job).__name__, job.pk)
+        job_finish(job, status=JobStatus.FAILED, stage="Failed", error=f"{type(exc).__name__}: {exc}")

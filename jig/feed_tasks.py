@@ -1,16 +1,11 @@
 """Celery task for feed uploads: a thin wrapper over ``jig.services.feed_batch_run``."""
 
-import logging
-
 from celery import shared_task
 from django.db import OperationalError
 
-from commissioning.choices import JobStatus
-from commissioning.jobs import job_finish
+from commissioning.jobs import job_run
 
 from .models import FeedBatch
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True,
@@ -20,13 +15,7 @@ def feed_batch_task(self, batch_id: int) -> dict:
     from .services import feed_batch_run
 
     batch = FeedBatch.objects.get(pk=batch_id)
-    try:
-        feed_batch_run(batch=batch)
-    except OperationalError:
-        raise  # transient: retried with backoff
-    except Exception as exc:
-        logger.exception("Feed batch %s failed", batch_id)
-        job_finish(batch, status=JobStatus.FAILED, stage="Failed", error=f"{type(exc).__name__}: {exc}")
+    job_run(batch, lambda: feed_batch_run(batch=batch))
     return {"id": batch.pk, "status": batch.status, "accepted": batch.rows_accepted,
             "updated": batch.rows_updated, "unchanged": batch.rows_unchanged,
             "unmatched": batch.rows_unmatched}

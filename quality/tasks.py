@@ -56,20 +56,12 @@ def commissioner_digest_task(self) -> dict:
              retry_backoff_max=300, max_retries=5)
 def return_upload_task(self, upload_id: int) -> dict:
     """Check and save one uploaded file of returns; a failure is recorded on the upload."""
-    from commissioning.choices import JobStatus
-    from commissioning.jobs import job_finish
+    from commissioning.jobs import job_run
 
     from .models import ReturnUpload
     from .uploads import return_upload_run
 
     upload = ReturnUpload.objects.get(pk=upload_id)
-    try:
-        return_upload_run(upload=upload)
-    except OperationalError:
-        raise  # transient: retried with backoff
-    except Exception as exc:
-        logging.getLogger(__name__).exception("Upload of returns %s failed", upload_id)
-        job_finish(upload, status=JobStatus.FAILED, stage="Failed",
-                   error=f"{type(exc).__name__}: {exc}")
+    job_run(upload, lambda: return_upload_run(upload=upload))
     return {"id": upload.pk, "status": upload.status, "created": upload.rows_created,
             "updated": upload.rows_updated, "unchanged": upload.rows_unchanged}
