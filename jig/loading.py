@@ -73,16 +73,11 @@ def describe_key(key: str) -> str:
     return f"{name.title() or 'No name'}, {postcode or 'no postcode'}"
 
 
-def feed_columns(kind: str) -> list[str]:
-    """The fields of a parsed row after its row number, in ``FeedFormat.output_columns`` order."""
-    return list(FORMATS[kind].output_columns[1:])
-
-
 def load_rows(*, batch: FeedBatch, rows: list[tuple]) -> LoadResult:
     """Store a batch's validated rows (tuples in output-column order); return what happened."""
     kind = batch.kind
     advisory_xact_lock(FEED_LOCK_BASE + 2 * batch.source_id + (kind == FeedKind.HOSPITAL))
-    columns = feed_columns(kind)
+    columns = list(FORMATS[kind].output_columns[1:])  # the fields after the row number
     positions = {name: i + 1 for i, name in enumerate(columns)}
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS jig_feed_stage, jig_feed_merge")

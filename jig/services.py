@@ -8,7 +8,6 @@ recompute once the transaction commits.
 
 import hashlib
 import json
-import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,8 +27,6 @@ from .feeds.formats import HEADER_MARKER, FeedParse, parse_feed, parse_records
 from .loading import MODELS, load_rows
 from .models import FeedBatch, HomeMatchRule
 from .risk.services import recompute_homes_later
-
-logger = logging.getLogger(__name__)
 
 SOURCE_KINDS = {FeedKind.AMBULANCE: OrganisationKind.AMBULANCE_TRUST,
                 FeedKind.HOSPITAL: OrganisationKind.ACUTE_TRUST}

@@ -336,16 +336,12 @@ def _scan_identifiable(row: _Row, cells: list, header: list[str], found: dict[in
     """Refuse every cell, in any column, holding an NHS number, a name or a date of birth."""
     flagged = set()
     texts = [cell if isinstance(cell, str) else str(cell) for cell in cells if not isinstance(cell, dt.date)]
+    indexes = range(len(cells))
     if not identifiable.might_identify(identifiable.CELL_SEPARATOR.join(texts)):
         # Nothing anywhere in the row: only a person token can still be refused (as a date).
-        for index, column in found.items():
-            if column.person_token and index < len(cells) and isinstance(cells[index], str) \
-                    and identifiable.looks_like_date(cells[index]):
-                out.refuse(Problem(row.number, column.name, identifiable.WITHHELD,
-                                   identifiable.person_token_reason(cells[index])))
-                flagged.add(index)
-        return flagged
-    for index, cell in enumerate(cells):
+        indexes = [index for index, column in found.items() if column.person_token and index < len(cells)]
+    for index in indexes:
+        cell = cells[index]
         if isinstance(cell, dt.date):
             continue
         column = found.get(index)

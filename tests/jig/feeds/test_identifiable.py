@@ -137,3 +137,23 @@ def test_identifiable_values_in_free_text(value, reason):
 @pytest.mark.parametrize("value", ["Seen by Dr", "17-D-3 Falls", "Care home", "1-123039495", "", "C2"])
 def test_ordinary_values_pass(value):
     assert value_reason(value) is None
+
+
+def test_the_row_check_never_misses_what_the_cell_check_refuses():
+    """``might_identify`` on a joined row is a shortcut: wherever ``value_reason`` refuses a
+    cell, the row holding it must be flagged, whatever its neighbours."""
+    import random
+
+    from jig.feeds.identifiable import CELL_SEPARATOR, might_identify, value_reason
+
+    rng = random.Random(4)
+    pieces = ["9434765919", "943 476 5919", "943-476-5919", "DOB 01/02/1940", "born 1 Feb 40",
+              "Mrs Smith", "Mr. Jones", "1-123039495", "1-9434765919", "AMB-2026-000123", "17-D-3 Falls",
+              "C2", "psd-7Qk2xR9mL4vA", "2026-03-14T09:41", " ", "-", "x", "9", "Dr"]
+    refused = 0
+    for _ in range(5000):
+        cells = ["".join(rng.choices(pieces, k=rng.randint(1, 3))) for _ in range(rng.randint(1, 4))]
+        if any(value_reason(cell) for cell in cells):
+            refused += 1
+            assert might_identify(CELL_SEPARATOR.join(cells)), cells
+    assert refused > 1000  # the check was exercised
