@@ -8,7 +8,7 @@ from carehomes.models import CareHome
 from commissioning import access
 
 from .choices import Rag
-from .models import RiskComponent, RiskModel, RiskRating, RiskRecompute
+from .models import RiskModel, RiskRating, RiskRecompute
 
 # --- Risk ratings, the risk model and recomputes ------------------------------------------
 
@@ -61,10 +61,6 @@ def risk_models() -> QuerySet:
     """
     return RiskModel.objects.prefetch_related("components").select_related(
         "created_by", "modified_by")
-
-
-def risk_model_components(model: RiskModel) -> list[RiskComponent]:
-    return list(model.components.all())
 
 
 def risk_recomputes() -> QuerySet:

@@ -34,14 +34,6 @@ class CanReadFeeds(BasePermission):
         return access.allowed(request.user, access.Action.USE_API) and selectors.can_see_feeds(request.user)
 
 
-class CanSendFeeds(BasePermission):
-    """API users of an ambulance or acute trust, and administrators."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return access.allowed(user, access.Action.USE_API) and access.allowed(user, access.Action.SEND_FEED)
-
-
 @extend_schema_view(
     list=extend_schema(summary="Feed batches you can see",
                        description="Senders see their own trust's batches; people who read risk see all."),
@@ -76,9 +68,13 @@ SUBMIT_RESPONSES = {
 
 
 class FeedSubmitViewSet(viewsets.GenericViewSet):
-    """Send a batch of records as your trust: validated whole, then stored idempotently."""
+    """Send a batch of records as your trust: validated whole, then stored idempotently.
 
-    permission_classes = [CanSendFeeds]
+    The default ``PortalAccess`` admits API users of an ambulance or acute trust (``send_feed``)
+    and administrators.
+    """
+
+    access_action = access.Action.SEND_FEED
     serializer_class = FeedSubmitSerializer
     queryset = FeedBatch.objects.none()
 

@@ -99,7 +99,7 @@ def feed_detail(request, pk: int):
     _require_feeds(request.user)
     batch = selectors.feed_batch_for(request.user, pk)
     return render(request, "jig/feed_detail.html", {
-        "job": batch, "batch": batch,
+        "batch": batch,
         "can_send": access.allowed(request.user, access.Action.SEND_FEED),
         "can_read_risk": access.allowed(request.user, access.Action.READ_RISK),
     })
@@ -109,8 +109,7 @@ def feed_detail(request, pk: int):
 @require_GET
 def feed_status(request, pk: int):
     _require_feeds(request.user)
-    batch = selectors.feed_batch_for(request.user, pk)
-    return job_status_response(batch)
+    return job_status_response(selectors.feed_batch_for(request.user, pk))
 
 
 urlpatterns = [

@@ -70,8 +70,8 @@ def matching_resolve(request):
     chosen = request.POST.get("choice", "")
     if chosen.isdigit() and all(str(home.pk) != chosen for home in candidates):
         candidates += selectors.match_homes(request.user, [int(chosen)])
-    if rule and rule.care_home and rule.care_home not in candidates:
-        candidates.insert(0, rule.care_home)
+    if rule and rule.care_home_id and all(home.pk != rule.care_home_id for home in candidates):
+        candidates[:0] = selectors.match_homes(request.user, [rule.care_home_id])  # only if theirs to see
     form = MatchResolveForm(request.POST or None, candidates=candidates,
                             initial={"note": rule.note if rule else ""})
     if request.method == "POST" and form.is_valid():

@@ -27,18 +27,11 @@ from ..choices import Rag
 from ..filtersets import RiskRatingPageFilterSet, month_value
 from ..models import RiskComponent
 from ..spc import xmr
-from .risk_display import RAG_COLOURS, RAG_TAGS, component_labels, rating_row
+from .risk_display import RAG_COLOURS, RAG_LABELS, RAG_TAGS, component_labels, rating_row
 
 PAGE_SIZE = 50
 SPC_MONTHS = 24
 SORT_LABELS = {"name": "Care home", "score": "Score", "change": "Change"}
-
-
-def _querystring(params, drop=("page",)) -> str:
-    params = params.copy()
-    for key in drop:
-        params.pop(key, None)
-    return params.urlencode()
 
 
 def _sort_header(request, field: str, label: str, current: str) -> dict:
@@ -83,7 +76,9 @@ def risk_list(request):
     sort = request.GET.get("sort") or "-score"
     sort = sort if sort.lstrip("-") in SORT_LABELS else "-score"
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    querystring = _querystring(request.GET)
+    params = request.GET.copy()
+    params.pop("page", None)
+    querystring = params.urlencode()
     bars = [(label, counts[value], RAG_COLOURS[value]) for value, label in Rag.choices]
     return render(request, "jig/risk_list.html", {
         "filterset": filterset, "form": filterset.form, "month": month, "months": months,
@@ -120,7 +115,6 @@ def risk_export(request):
         .values_list("code", flat=True)))
     labels = component_labels(codes)
     header = EXPORT_HEADER + [f"{labels[code]}: {column}" for code in codes for column in COMPONENT_COLUMNS]
-    rag_labels = dict(Rag.choices)
 
     def lines():
         for r in rows.iterator(chunk_size=2000):
@@ -129,8 +123,8 @@ def risk_export(request):
             cells = [home.cqc_location_id, home.name, home.provider.name,
                      home.local_authority.name if home.local_authority else "",
                      home.get_registration_type_display(), home.beds, month_value(r.month),
-                     r.model.version, r.score, rag_labels.get(r.rag, r.rag),
-                     rag_labels.get(r.previous_rag, ""), "" if r.score_change is None else r.score_change,
+                     r.model.version, r.score, RAG_LABELS.get(r.rag, r.rag),
+                     RAG_LABELS.get(r.previous_rag, ""), "" if r.score_change is None else r.score_change,
                      date_format(timezone.localtime(r.computed_on), "d/m/Y H:i")]
             for code in codes:
                 component = by_code.get(code, {})
@@ -157,7 +151,7 @@ def risk_home(request, pk):
     return render(request, "jig/risk_home.html", {
         "home": home, "rating": current, "row": rating_row(current) if current else None,
         "components": [{**c, "tag": RAG_TAGS.get(c.get("band"), "grey"),
-                        "band_label": dict(Rag.choices).get(c.get("band"), "No band")}
+                        "band_label": RAG_LABELS.get(c.get("band"), "No band")}
                        for c in components],
         "score_chart": _score_chart(ratings),
         "spc": _spc_charts(home, last_month),
@@ -171,10 +165,7 @@ def _score_chart(ratings):
     if not ratings:
         return ""
     by_month = {r.month: float(r.score) for r in ratings}
-    months, month = [], min(by_month)
-    while month <= max(by_month):
-        months.append(month)
-        month = add_months(month, 1)
+    months = series.months_between(min(by_month), max(by_month))
     return charts.line_chart([(m, by_month.get(m)) for m in months], title="Risk score by month",
                              unit="score")
 

@@ -31,17 +31,14 @@ def _model_for(request, pk):
 
 
 def _draft_for(request, pk):
-    access.require(request.user, access.Action.READ_RISK)
+    """The draft to change, or ``None`` (with a message saying why) when it is published."""
     access.require(request.user, access.Action.CHANGE)
-    model = get_object_or_404(selectors.risk_models(), pk=pk)
-    if not model.is_draft:
-        messages.error(request, f"Version {model.version} is published, so it cannot change. "
-                                "Copy it to a new draft to make changes.")
-    return model
-
-
-def _messages_of(exc: ValidationError) -> list[str]:
-    return [str(m) for m in exc.messages]
+    model = _model_for(request, pk)
+    if model.is_draft:
+        return model
+    messages.error(request, f"Version {model.version} is published, so it cannot change. "
+                            "Copy it to a new draft to make changes.")
+    return None
 
 
 @login_required
@@ -66,14 +63,9 @@ def risk_model_detail(request, pk):
         "model": model, "total_weight": model.total_weight,
         "components": [{"component": c, "label": labels[c.code], "description": descriptions[c.code]}
                        for c in components],
-        "publish_needs": publish_needs(model) if model.is_draft else [],
+        "publish_needs": services.risk_model_problems(model) if model.is_draft else [],
         "can_change": access.allowed(request.user, access.Action.CHANGE),
     })
-
-
-def publish_needs(model) -> list[str]:
-    """What stands between a draft and publishing it (empty when nothing does)."""
-    return services.risk_model_problems(model)
 
 
 @login_required
@@ -91,8 +83,8 @@ def risk_model_copy(request, pk):
 @require_http_methods(["GET", "POST"])
 def risk_model_edit(request, pk):
     model = _draft_for(request, pk)
-    if not model.is_draft:
-        return redirect("jig:risk-model", pk=model.pk)
+    if model is None:
+        return redirect("jig:risk-model", pk=pk)
     components = list(model.components.all())
     codes = [c.code for c in components]
     form = RiskModelEditForm(request.POST or None, model=model, components=components,
@@ -101,7 +93,7 @@ def risk_model_edit(request, pk):
         try:
             _save_draft(form, model, request.user)
         except ValidationError as exc:
-            for message in _messages_of(exc):
+            for message in exc.messages:
                 form.add_error(None, message)
         else:
             messages.success(request, f"Version {model.version} has been saved.")
@@ -126,14 +118,14 @@ def _save_draft(form, model, user) -> None:
 @require_http_methods(["GET", "POST"])
 def risk_model_publish(request, pk):
     model = _draft_for(request, pk)
-    if not model.is_draft:
-        return redirect("jig:risk-model", pk=model.pk)
+    if model is None:
+        return redirect("jig:risk-model", pk=pk)
     form = RiskModelPublishForm(request.POST or None, initial={"notes": model.notes})
     if request.method == "POST" and form.is_valid():
         try:
             services.risk_model_publish(model=model, user=request.user, notes=form.cleaned_data["notes"])
         except ValidationError as exc:
-            for message in _messages_of(exc):
+            for message in exc.messages:
                 form.add_error("notes", message)
         else:
             messages.success(request, f"Version {model.version} is now the current risk model. "
@@ -141,7 +133,7 @@ def risk_model_publish(request, pk):
             return redirect("jig:risk-model", pk=model.pk)
     return render(request, "jig/risk_model_publish.html", {
         "model": model, "form": form, "total_weight": model.total_weight,
-        "publish_needs": publish_needs(model)}, status=400 if form.errors else 200)
+        "publish_needs": services.risk_model_problems(model)}, status=400 if form.errors else 200)
 
 
 # --- Recomputes -------------------------------------------------------------------------------
@@ -176,8 +168,7 @@ def risk_recompute_detail(request, pk):
 @login_required
 @require_GET
 def risk_recompute_status(request, pk):
-    job = _recompute_for(request, pk)
-    return job_status_response(job)
+    return job_status_response(_recompute_for(request, pk))
 
 
 urlpatterns = [

@@ -147,7 +147,9 @@ def test_identifiable_data_is_refused_and_the_value_withheld(area, api_for, trus
 
 def test_a_body_that_is_not_a_batch_is_a_400_with_nothing_recorded(area, api_for, trust):
     client = api_for(P)
-    assert client.post(AMBULANCE, {"records": "lots"}, format="json").status_code == 400
+    bad = client.post(AMBULANCE, {"records": "lots"}, format="json")
+    assert bad.status_code == 400 and bad.json()["batch"] is None
+    assert [e["column"] for e in bad.json()["errors"]] == ["records"]
     empty = client.post(AMBULANCE, {"records": []}, format="json")
     assert empty.status_code == 400 and "at least one" in empty.json()["detail"]
     assert not FeedBatch.objects.exists()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from commissioning.choices import JobStatus, Role
 from jig.choices import Channel, MatchStatus
 from jig.models import AmbulanceIncident, FeedBatch, HomeMatchRule
-from jig.services import feed_records_submit
+from jig.services import feed_records_submit, match_rule_save
 from tests.commissioning.factories import AcuteTrustFactory, AmbulanceTrustFactory, MembershipFactory
 
 from .feed_files import ambulance_csv, ambulance_row
@@ -146,7 +146,7 @@ def test_a_sender_uploads_a_file_and_the_batch_page_shows_its_counts(
         trust, Channel.UPLOAD, "incidents.csv", area.users[P])
     page = client.get(response["Location"])
     text = " ".join(page.content.decode().split())
-    assert batch.status == JobStatus.REJECTED or "Succeeded" in text
+    assert batch.status == JobStatus.SUCCEEDED and "Succeeded" in text
     assert "New records</dt><dd class=\"nhsuk-summary-list__value\">3" in text
     assert "Waiting to be matched to a home</dt><dd class=\"nhsuk-summary-list__value\">1" in text
     assert "Homes whose data changed</dt><dd class=\"nhsuk-summary-list__value\">2" in text
@@ -309,6 +309,19 @@ def test_a_commissioner_cannot_match_records_to_a_home_they_cannot_see(area, tru
     response = client.post(url, {"key": "cqc:1-999999999", "choice": area.other_home.pk})
     assert response.status_code == 200 and "There is a problem" in response.content.decode()
     assert AmbulanceIncident.objects.get().match_status == MatchStatus.UNMATCHED
+
+
+def test_a_decision_naming_a_home_the_user_cannot_see_does_not_show_that_home(area, trust):
+    send(area, trust, [record(1, cqc="1-999999999")])
+    match_rule_save(match_key="cqc:1-999999999", care_home=area.other_home, user=area.users[A])
+    url = reverse("jig:matching-resolve") + "?key=cqc:1-999999999"
+    mine = client_of(area, C).get(url)  # a commissioner of the first council
+    assert mine.status_code == 200 and area.other_home not in mine.context["candidates"]
+    assert area.other_home.name not in mine.content.decode()
+    assert "A home outside your area" in mine.content.decode()
+    admin = client_of(area, A).get(url)
+    assert admin.context["candidates"][0] == area.other_home
+    assert area.other_home.name in admin.content.decode()
 
 
 def test_a_sender_sees_only_their_own_trusts_waiting_records(area, trust):

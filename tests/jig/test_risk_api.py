@@ -87,6 +87,8 @@ def test_the_model_cannot_be_changed_through_the_api(area, api_for):
     current = services.risk_model_current()
     response = api_for(A).patch(f"{MODELS}{current.pk}/", {"amber_from": 1}, format="json")
     assert response.status_code == 405
+    current.refresh_from_db()
+    assert current.amber_from == 25
 
 
 def test_the_list_holds_only_the_ratings_the_user_may_see(area, api_for, ratings):

@@ -389,10 +389,15 @@ def test_edit_errors_link_to_the_box_and_change_nothing(area, client_for):
 def test_a_published_version_cannot_be_edited(area, client_for):
     current = services.risk_model_current()
     client = client_for(area.users[C])
+    page = reverse("jig:risk-model", args=[current.pk])
     response = client.post(reverse("jig:risk-model-edit", args=[current.pk]), {"amber_from": "1"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == page
+    assert "is published, so it cannot change" in client.get(page).content.decode()
+    publish = client.post(reverse("jig:risk-model-publish", args=[current.pk]), {"notes": "Again"})
+    assert publish.status_code == 302 and publish["Location"] == page
     current.refresh_from_db()
     assert current.amber_from == 25
+    assert current.notes != "Again"
 
 
 # --- Recomputes -----------------------------------------------------------------------------
