@@ -10,7 +10,7 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
@@ -44,6 +44,30 @@ def feed_sources(user, kind: str) -> QuerySet:
     held = [m.organisation_id for m in access.memberships(user)
             if m.role in {Role.PARTNER_SYSTEM, Role.ADMINISTRATOR}]
     return trusts.filter(pk__in=held)
+
+
+def feed_source_for(*, user, kind: str, ods_code: str = "") -> Organisation:
+    """The trust a batch is sent for: the one with ``ods_code`` among ``feed_sources``, or the
+    sender's only trust when no code is given.
+
+    Raises ``PermissionDenied`` when the user cannot send this feed (for that trust), and
+    ``ValidationError`` when they send for several trusts and gave no code.
+    """
+    label = FeedKind(kind).label.lower()
+    trusts = feed_sources(user, kind)
+    if ods_code.strip():
+        source = trusts.filter(ods_code__iexact=ods_code.strip()).first()
+        if source is None:
+            raise PermissionDenied(f"You cannot send {label} for {ods_code.strip()}.")
+        return source
+    found = list(trusts.order_by("name")[:10])
+    if not found:
+        raise PermissionDenied(f"You cannot send {label}.")
+    if len(found) > 1:
+        codes = ", ".join(t.ods_code or t.name for t in found)
+        raise ValidationError(f"Say which trust you are sending for in `source`: one of {codes}.",
+                              code="source_required")
+    return found[0]
 
 
 def _checksum(content: bytes) -> str:

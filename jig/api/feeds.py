@@ -4,7 +4,7 @@ Thin views over the same service and selectors as the pages (``feed_records_subm
 ``feed_selectors``), so the rules and their messages are the pages' own.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -18,7 +18,7 @@ from .. import feed_selectors as selectors
 from ..feed_filtersets import FeedBatchFilterSet
 from ..feeds.codes import FeedKind
 from ..models import FeedBatch
-from ..services import feed_records_submit, feed_sources
+from ..services import feed_records_submit, feed_source_for
 from .feed_serializers import (
     FeedBatchDetailSerializer,
     FeedBatchSerializer,
@@ -96,24 +96,15 @@ class FeedSubmitViewSet(viewsets.GenericViewSet):
             return _rejected("The request body is not a batch of records.", [
                 {"row": 0, "column": field, "value": "", "message": " ".join(map(str, messages))}
                 for field, messages in body.errors.items()])
-        label = FeedKind(kind).label.lower()
-        trusts = feed_sources(request.user, kind)
-        code = body.validated_data.get("source", "").strip()
-        if code:
-            source = trusts.filter(ods_code__iexact=code).first()
-            if source is None:
-                return Response({"detail": f"You cannot send {label} for {code}."},
-                                status=status.HTTP_403_FORBIDDEN)
-        else:
-            found = list(trusts.order_by("name")[:10])
-            if not found:
-                return Response({"detail": f"You cannot send {label}."}, status=status.HTTP_403_FORBIDDEN)
-            if len(found) > 1:
-                codes = ", ".join(t.ods_code or t.name for t in found)
-                return _rejected(f"Say which trust you are sending for in `source`: one of {codes}.", [
-                    {"row": 0, "column": "source", "value": "", "message": "is required when you send "
-                                                                           "for more than one trust"}])
-            source = found[0]
+        try:
+            source = feed_source_for(user=request.user, kind=kind,
+                                     ods_code=body.validated_data.get("source", ""))
+        except PermissionDenied as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        except ValidationError as exc:
+            return _rejected(" ".join(exc.messages), [
+                {"row": 0, "column": "source", "value": "",
+                 "message": "is required when you send for more than one trust"}])
         try:
             batch = feed_records_submit(kind=kind, source=source, records=body.validated_data["records"],
                                         user=request.user)

@@ -197,3 +197,19 @@ def test_remembered_rules_show_only_homes_the_reader_may_see(area):
 
     assert seen == {"cqc:1-666666666", "cqc:1-555555555"}
     assert not match_rules(area.users[Role.CARE_HOME_MANAGER]).exists()
+
+
+def test_the_trust_a_batch_is_sent_for(area, sender, trust):
+    from jig.services import feed_source_for
+
+    assert feed_source_for(user=sender, kind="ambulance") == trust
+    trust.ods_code = "RYC"
+    trust.save()
+    assert feed_source_for(user=sender, kind="ambulance", ods_code=" ryc ") == trust
+    with pytest.raises(PermissionDenied, match="cannot send ambulance incidents for RX1"):
+        feed_source_for(user=sender, kind="ambulance", ods_code="RX1")
+    with pytest.raises(PermissionDenied, match="cannot send hospital activity"):
+        feed_source_for(user=sender, kind="hospital")
+    AmbulanceTrustFactory()
+    with pytest.raises(ValidationError, match="Say which trust"):
+        feed_source_for(user=area.users[Role.ADMINISTRATOR], kind="ambulance")
