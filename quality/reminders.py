@@ -46,7 +46,7 @@ from commissioning.models import Membership, Organisation
 from .choices import ReminderKind, ReturnStatus
 from .models import MonthlyReturn, ReminderSent
 from .selectors import homes_due_a_return
-from .services import due_date_for, first_of_month
+from .services import due_date_for, first_of_month, previous_month
 
 logger = logging.getLogger(__name__)
 
@@ -85,10 +85,6 @@ class ReminderRun:
 
 
 # Months and dates ------------------------------------------------------------------------
-
-def previous_month(month: dt.date) -> dt.date:
-    return (month.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
 
 def month_due_soon(today: dt.date) -> dt.date | None:
     """The month whose return is due in the next five days (today included), if any.

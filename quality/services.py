@@ -36,6 +36,11 @@ def first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def previous_month(day: dt.date) -> dt.date:
+    """The first day of the month before ``day``'s."""
+    return first_of_month(first_of_month(day) - dt.timedelta(days=1))
+
+
 def due_date_for(month: dt.date) -> dt.date:
     """The due date: by default the 14th of the following month (``RETURNS_DUE_DAY``)."""
     following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)

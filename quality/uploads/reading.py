@@ -135,11 +135,10 @@ def _indicator_names() -> dict[str, str]:
     return names
 
 
-def _read_columns(table: Table, plan: Plan) -> Columns:
+def _read_columns(table: Table, plan: Plan, names: dict[str, str]) -> Columns:
     fixed = {LOCATION.casefold(): "location", MONTH.casefold(): "month",
              SUBMIT.casefold(): "submit", REASON.casefold(): "reason",
              CONFIRMATIONS.casefold(): "confirmations"}
-    names = _indicator_names()
     columns = Columns(location=-1)
     for index, heading in enumerate(table.header):
         name = heading.strip().casefold()
@@ -257,8 +256,7 @@ def _row_basics(raw: _RawRow, columns: Columns, homes: dict, plan: Plan, names, 
                          _cell(raw.cells, columns.confirmations), names, plan, raw.row))
 
 
-# -- checking the rows ------------------------------------------------------------------
-
+# -- the template ------------------------------------------------------------------------
 
 
 def template_header(indicator_set: IndicatorSet | None = None) -> list[str]:

@@ -91,11 +91,11 @@ def _check_values(row: UploadRow, plan: Plan, indicators: list, headings: dict,
                      f"{message}. If it is right, add “{key}: the reason” to the "
                      "Confirmations column")
     new_values = to_json(check.cleaned)
-    if (existing and existing.version_count > 0 and not row.reason
-            and not (existing.status != ReturnStatus.DRAFT and existing.values == new_values)):
-        plan.problem(row.row, REASON, "", AMEND_REASON)
-    if existing and existing.status != ReturnStatus.DRAFT and existing.values == new_values:
+    unchanged = existing and existing.status != ReturnStatus.DRAFT and existing.values == new_values
+    if unchanged:
         row.unchanged_values = new_values
+    elif existing and existing.version_count > 0 and not row.reason:
+        plan.problem(row.row, REASON, "", AMEND_REASON)
     submitted[row.home.pk][row.month] = new_values
 
 
@@ -127,13 +127,13 @@ def _check_rows(plan: Plan, headings: dict, progress) -> None:
 def upload_check(upload: ReturnUpload, table: Table, progress=lambda done: None) -> Plan:
     """Read and check the whole file, writing nothing. ``plan.problems`` lists every problem."""
     plan = Plan()
-    columns = _read_columns(table, plan)  # read_table found the location column
+    names = _indicator_names()
+    columns = _read_columns(table, plan, names)  # read_table found the location column
     raw_rows = _raw_rows(table, plan)
     if plan.problems:
         return plan
     homes = _homes_for(upload.requested_by,
                        {str(_cell(r.cells, columns.location)).strip().upper() for r in raw_rows})
-    names = _indicator_names()
     seen: dict = {}
     for raw in raw_rows:
         row = _row_basics(raw, columns, homes, plan, names, seen)

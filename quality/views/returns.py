@@ -51,7 +51,7 @@ def _recent_months(today: dt.date, count: int) -> list[dt.date]:
     """The ``count`` months before this one, most recent first."""
     months, month = [], services.first_of_month(today)
     for _ in range(count):
-        month = services.first_of_month(month - dt.timedelta(days=1))
+        month = services.previous_month(month)
         months.append(month)
     return months
 

@@ -17,7 +17,7 @@ from commissioning.jobs import job_status_response
 
 from .. import uploads
 from ..choices import IndicatorKind
-from ..services import first_of_month, indicator_set_current
+from ..services import indicator_set_current, previous_month
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
 
@@ -40,7 +40,7 @@ class ReturnUploadForm(forms.Form):
 
 
 def _last_month() -> dt.date:
-    return first_of_month(first_of_month(timezone.localdate()) - dt.timedelta(days=1))
+    return previous_month(timezone.localdate())
 
 
 @login_required

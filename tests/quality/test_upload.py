@@ -264,6 +264,7 @@ def test_the_upload_page_explains_the_columns_and_lists_the_users_own_uploads(ar
     assert "beds_occupied" in page and "Confirmations" in page and "Amendment reason" in page
     assert reverse("quality:upload-detail", args=[mine.pk]) in page
     assert reverse("quality:upload-detail", args=[theirs.pk]) not in page
+    assert 'scope="col">Rows with problems</th>' in page and ">Succeeded</strong>" in page
     assert manager.get(reverse("quality:upload-detail", args=[theirs.pk])).status_code == 404
     admin_page = client_for(area.users[A]).get(UPLOADS).content.decode()
     assert reverse("quality:upload-detail", args=[theirs.pk]) in admin_page
@@ -296,3 +297,4 @@ def test_the_form_says_what_is_wrong_with_the_file_itself(manager):
     response = manager.post(UPLOADS, {"file": file})
     assert response.context["form"].errors == {"file": ["The selected file must be a CSV or XLSX"]}
     assert not ReturnUpload.objects.exists()
+    assert "No uploads yet." in response.content.decode()
