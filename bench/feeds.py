@@ -55,11 +55,9 @@ def months_back(count: int) -> list[dt.date]:
     """The first days of the last ``count`` whole months, oldest first."""
     from django.utils import timezone
 
-    month, months = timezone.localdate().replace(day=1), []
-    for _ in range(count):
-        month = (month - dt.timedelta(days=1)).replace(day=1)
-        months.append(month)
-    return months[::-1]
+    from quality.reports import add_months, months_ending
+
+    return months_ending(add_months(timezone.localdate().replace(day=1), -1), count)
 
 
 def _spring_forward(month: dt.date) -> dt.date | None:
@@ -288,8 +286,7 @@ def measure_ingestion(files: list[dict], profile: bool) -> dict:
         runs.append(run)
         print(f"  {file['path'].name}: {run['received']:,} rows in {run['seconds']:.2f} s "
               f"(load {run['load']:.2f} s, bare COPY {run['copy']:.2f} s)", file=sys.stderr, flush=True)
-    last = [f for f in files if f["kind"] == "ambulance"][-1:] or files[-1:]  # the last ambulance month
-    last = last[0]
+    last = next((f for f in reversed(files) if f["kind"] == "ambulance"), files[-1])  # last ambulance month
     content = last["path"].read_bytes()
     resend = send(last, trusts[last["kind"]], user, content)
     resend.update(file=last, bytes=len(content), copy=bare_copy(content, last["header"]))

@@ -37,7 +37,8 @@ from carehomes.models import CareHome
 from commissioning.choices import JobStatus, OrganisationKind, Role
 from commissioning.models import Membership, Organisation, User
 from commissioning.services import membership_create
-from quality.demo import DEMO_SEED, demo_homes, deteriorating_homes
+from quality.demo import DEMO_SEED, decline_months_by_home, demo_homes, deteriorating_homes, poisson
+from quality.reports import add_months, months_ending
 
 from .feeds.codes import FeedKind
 from .feeds.formats import FORMATS
@@ -97,25 +98,8 @@ class Profile:
 
 # Random numbers and values ----------------------------------------------------------
 
-def _poisson(rng: random.Random, lam: float) -> int:
-    if lam <= 0:
-        return 0
-    if lam > 30:
-        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
-    limit, k, p = math.exp(-lam), 0, rng.random()
-    while p > limit:
-        k += 1
-        p *= rng.random()
-    return k
-
-
 def _pick(rng: random.Random, weighted: list[tuple[int, str]]) -> str:
     return rng.choices([v for _, v in weighted], weights=[w for w, _ in weighted])[0]
-
-
-def _add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def person_token(seed: int, home_key: str, person: int) -> str:
@@ -147,7 +131,7 @@ def _local(day: dt.date, minutes: int) -> dt.datetime:
 
 
 def _moment(rng: random.Random, month: dt.date) -> dt.datetime:
-    days = (_add_months(month, 1) - month).days
+    days = (add_months(month, 1) - month).days
     day = month + dt.timedelta(days=rng.randrange(days))
     hour = rng.choices(range(24), weights=[2, 2, 2, 2, 2, 3, 4, 6, 8, 8, 8, 7,
                                            7, 7, 7, 7, 7, 6, 6, 5, 4, 4, 3, 2])[0]
@@ -196,7 +180,7 @@ class HomeMonth:
 def ambulance_records(hm: HomeMonth, seed: int) -> list[dict]:
     rng = random.Random(f"{seed}:ambulance:{hm.key}:{hm.month:%Y-%m}")
     records = []
-    for number in range(_poisson(rng, hm.rate(hm.profile.callouts, 1.15, 1.5))):
+    for number in range(poisson(rng, hm.rate(hm.profile.callouts, 1.15, 1.5))):
         fall = rng.random() < hm.profile.falls + 0.2 * hm.decline
         complaint = rng.choice(FALLS) if fall else _pick(rng, COMPLAINTS)
         category = ("C1" if complaint.startswith("09-") else
@@ -215,9 +199,9 @@ def ambulance_records(hm: HomeMonth, seed: int) -> list[dict]:
 
 def hospital_records(hm: HomeMonth, seed: int, today: dt.date) -> list[dict]:
     rng = random.Random(f"{seed}:hospital:{hm.key}:{hm.month:%Y-%m}")
-    admissions = _poisson(rng, hm.rate(hm.profile.admissions, 1.1, 1.2))
-    attendances = _poisson(rng, hm.rate(hm.profile.attendances, 1.1, 1.2))
-    electives = _poisson(rng, hm.profile.occupied * 0.08 / 12)
+    admissions = poisson(rng, hm.rate(hm.profile.admissions, 1.1, 1.2))
+    attendances = poisson(rng, hm.rate(hm.profile.attendances, 1.1, 1.2))
+    electives = poisson(rng, hm.profile.occupied * 0.08 / 12)
     records = []
     for number, kind in enumerate(["admission"] * admissions + ["elective"] * electives
                                   + ["attendance"] * attendances):
@@ -320,12 +304,12 @@ def seed_demo_feeds(*, today: dt.date, seed: int = DEMO_SEED) -> DemoFeedsSummar
 
     Run ``seed_demo`` first. Safe to run again: the same files are sent and change nothing.
     """
-    last_month = _add_months(today.replace(day=1), -1)
-    months = [_add_months(last_month, -k) for k in range(MONTHS - 1, -1, -1)]
+    last_month = add_months(today.replace(day=1), -1)
+    months = months_ending(last_month, MONTHS)
     homes = list(demo_homes())
     worse = deteriorating_homes(homes, seed)
     # The same months of decline as the returns demo (quality.demo.seed_demo_returns).
-    declining = {h.pk: random.Random(f"{seed}:decline:{h.pk}").randint(6, 9) for h in worse}
+    declining = decline_months_by_home(homes, seed)
     steady = [h for h in homes if h.pk not in declining and h.status == HomeStatus.ACTIVE]
     misnamed = random.Random(f"{seed}:misnamed").choice(steady) if steady else None
     summary = DemoFeedsSummary(first_month=months[0], last_month=last_month, homes=len(homes),

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 
+from quality.reports import add_months
+
 from . import spc
 
 
@@ -73,19 +75,20 @@ QUERIES = [(AMBULANCE_SQL, ("callouts", "conveyed", "falls_callouts")),
            (HOSPITAL_SQL, ("emergency_admissions", "ae_attendances", "bed_days"))]
 
 
-def month_index(month: dt.date) -> int:
-    return month.year * 12 + month.month - 1
-
-
 def months_between(first_month: dt.date, last_month: dt.date) -> list[dt.date]:
     """The first days of every month from ``first_month`` to ``last_month``, inclusive."""
-    return [dt.date(i // 12, i % 12 + 1, 1)
-            for i in range(month_index(first_month), month_index(last_month) + 1)]
+    count = (last_month.year - first_month.year) * 12 + last_month.month - first_month.month + 1
+    return [add_months(first_month, n) for n in range(count)]
 
 
 def month_start(month: dt.date) -> dt.datetime:
     """Midnight UK time at the start of ``month`` (an aware datetime)."""
     return dt.datetime(month.year, month.month, 1, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def zero_counts(months: int) -> dict[str, list[int]]:
+    """Every series at zero for ``months`` months: a home with no events."""
+    return {code: [0] * months for code in SERIES}
 
 
 def monthly_counts(first_month: dt.date, last_month: dt.date,
@@ -99,17 +102,11 @@ def monthly_counts(first_month: dt.date, last_month: dt.date,
     if not months:
         return {}
     ids = None if home_ids is None else sorted(set(home_ids))
-    result: dict[int, dict[str, list[int]]] = {}
-    if ids is not None:
-        for home_id in ids:
-            result[home_id] = {code: [0] * len(months) for code in SERIES}
+    result = {home_id: zero_counts(len(months)) for home_id in ids or ()}
     if ids == []:
         return result
     bounds = [month_start(month) for month in months]
-    params = {"bounds": bounds, "start": bounds[0],
-              "end": month_start(dt.date(months[-1].year + months[-1].month // 12,
-                                         months[-1].month % 12 + 1, 1)),
-              "ids": ids}
+    params = {"bounds": bounds, "start": bounds[0], "end": month_start(add_months(months[-1], 1)), "ids": ids}
     # A semi-join on the unnested IDs (hashed), not "= ANY(array)", which compares every
     # row with every ID: 25 s instead of 1 s at 15,000 homes.
     homes = "AND care_home_id IN (SELECT unnest(%(ids)s::bigint[]))" if ids is not None else ""
@@ -119,7 +116,7 @@ def monthly_counts(first_month: dt.date, last_month: dt.date,
             for home_id, buckets, *arrays in cursor.fetchall():
                 home = result.get(home_id)
                 if home is None:
-                    home = result[home_id] = {code: [0] * len(months) for code in SERIES}
+                    home = result[home_id] = zero_counts(len(months))
                 for code, counts in zip(codes, arrays, strict=True):
                     series = home[code]
                     for bucket, count in zip(buckets, counts, strict=True):

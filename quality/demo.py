@@ -84,7 +84,7 @@ class DemoReturnsSummary:
 
 # Random numbers ----------------------------------------------------------------------
 
-def _poisson(rng: random.Random, lam: float) -> int:
+def poisson(rng: random.Random, lam: float) -> int:
     if lam <= 0:
         return 0
     if lam > 30:
@@ -134,29 +134,29 @@ def _beds(home, profile, decline, rng) -> dict:
 
 
 def _movements(occupied, profile, rng) -> dict:
-    in_home = _poisson(rng, occupied * (0.03 if profile.nursing else 0.018))
-    in_hospital = _poisson(rng, occupied * 0.008)
-    elsewhere = _poisson(rng, occupied * 0.001)
-    return {"admissions": _poisson(rng, occupied * 0.06), "discharges": _poisson(rng, occupied * 0.015),
+    in_home = poisson(rng, occupied * (0.03 if profile.nursing else 0.018))
+    in_hospital = poisson(rng, occupied * 0.008)
+    elsewhere = poisson(rng, occupied * 0.001)
+    return {"admissions": poisson(rng, occupied * 0.06), "discharges": poisson(rng, occupied * 0.015),
             "deaths_in_home": in_home, "deaths_in_hospital": in_hospital,
             "deaths_elsewhere": elsewhere,
             "deaths_preferred_place": _binomial(rng, in_home + in_hospital + elsewhere, 0.7)}
 
 
 def _safety(occupied, profile, decline, winter, rng) -> dict:
-    falls = _poisson(rng, occupied * profile.falls_rate * (1 + 2.2 * decline))
-    callouts = _poisson(rng, occupied * 0.07 * (1.2 if winter else 1) * (1 + 1.5 * decline))
+    falls = poisson(rng, occupied * profile.falls_rate * (1 + 2.2 * decline))
+    callouts = poisson(rng, occupied * 0.07 * (1.2 if winter else 1) * (1 + 1.5 * decline))
     attendances = _binomial(rng, callouts, 0.7)
     ulcer_rate = (0.012 if profile.nursing else 0.005) * (1 + 5 * decline)
     return {
         "falls": falls, "falls_with_injury": _binomial(rng, falls, 0.12 + 0.1 * decline),
-        "pressure_ulcers": _poisson(rng, occupied * ulcer_rate),
-        "utis": _poisson(rng, occupied * 0.04 * (1.3 if winter else 1)),
+        "pressure_ulcers": poisson(rng, occupied * ulcer_rate),
+        "utis": poisson(rng, occupied * 0.04 * (1.3 if winter else 1)),
         "infection_outbreaks": int(rng.random() < (0.08 if winter else 0.02)),
-        "medication_errors": _poisson(rng, occupied * 0.02 * (1 + 2 * decline)),
-        "safeguarding_concerns": _poisson(rng, occupied * 0.008 * (1 + 2 * decline)),
-        "complaints": _poisson(rng, occupied * 0.006 * (1 + 2 * decline)),
-        "dols_applications": _poisson(rng, occupied * 0.03),
+        "medication_errors": poisson(rng, occupied * 0.02 * (1 + 2 * decline)),
+        "safeguarding_concerns": poisson(rng, occupied * 0.008 * (1 + 2 * decline)),
+        "complaints": poisson(rng, occupied * 0.006 * (1 + 2 * decline)),
+        "dols_applications": poisson(rng, occupied * 0.03),
         "ambulance_callouts": callouts, "ae_attendances": attendances,
         "emergency_admissions": _binomial(rng, attendances, 0.55),
     }
@@ -168,13 +168,13 @@ def _workforce(occupied, profile, decline, rng) -> dict:
     agency = min(100.0, profile.agency_percent + rng.uniform(-1, 1) + 25 * decline)
     return {
         "staff_rn_employed": nurses,
-        "staff_rn_agency": _poisson(rng, nurses * (0.1 + 0.4 * decline)) if nurses else 0,
+        "staff_rn_agency": poisson(rng, nurses * (0.1 + 0.4 * decline)) if nurses else 0,
         "staff_care_employed": care,
-        "staff_care_agency": _poisson(rng, care * agency / 100),
+        "staff_care_agency": poisson(rng, care * agency / 100),
         "staff_noncare_employed": max(2, round(occupied * rng.uniform(0.25, 0.35))),
-        "staff_noncare_agency": _poisson(rng, 0.3),
-        "staff_vacancies": _poisson(rng, care * 0.05 * (1 + 2 * decline)),
-        "staff_leavers": _poisson(rng, (care + nurses) * 0.02 * (1 + 3 * decline)),
+        "staff_noncare_agency": poisson(rng, 0.3),
+        "staff_vacancies": poisson(rng, care * 0.05 * (1 + 2 * decline)),
+        "staff_leavers": poisson(rng, (care + nurses) * 0.02 * (1 + 3 * decline)),
         "agency_hours_percent": round(max(0.0, agency), 1),
         "sickness_percent": round(rng.uniform(2.5, 5.5) + 3 * decline, 1),
         "training_mandatory_percent": round(rng.uniform(88, 98) - 15 * decline, 1),
@@ -210,6 +210,12 @@ def deteriorating_homes(homes: list[CareHome], seed: int) -> list[CareHome]:
     candidates = [h for h in homes if h.status == HomeStatus.ACTIVE and h.beds >= 30]
     return sorted(random.Random(seed).sample(candidates, min(DETERIORATING_HOMES, len(candidates))),
                   key=lambda h: h.name)
+
+
+def decline_months_by_home(homes: list[CareHome], seed: int) -> dict[int, int]:
+    """The deteriorating homes (by pk), each with how many of the last months get worse."""
+    return {h.pk: random.Random(f"{seed}:decline:{h.pk}").randint(6, 9)
+            for h in deteriorating_homes(homes, seed)}
 
 
 def _manager_home(homes, declining_ids) -> tuple[CareHome | None, User | None]:
@@ -337,8 +343,7 @@ def seed_demo_returns(*, today: dt.date, seed: int = DEMO_SEED) -> DemoReturnsSu
     months = [_add_months(last_month, -k) for k in range(MONTHS - 1, -1, -1)]
     homes = list(demo_homes().select_related("provider"))
     declining = deteriorating_homes(homes, seed)
-    decline_months = {h.pk: random.Random(f"{seed}:decline:{h.pk}").randint(6, 9)
-                      for h in declining}
+    decline_months = decline_months_by_home(homes, seed)
     manager_home, manager = _manager_home(homes, set(decline_months))
     indicator_set = indicator_set_current()
     indicators = list(indicator_set.indicators.all())

@@ -82,11 +82,25 @@ def _ratio(home_rate: float | None, area_rate: float | None) -> float | None:
 
 
 @dataclass(frozen=True)
-class FeedRateRatio(Component):
+class RateRatio(Component):
+    """A home's rate as a multiple of the area's: subclasses give ``rates(ctx)``, which is
+    ``({home: rate}, area rate)``."""
+
+    noun: str = ""
+
+    def rates(self, ctx: RiskContext) -> tuple[dict[int, float | None], float | None]:
+        raise NotImplementedError
+
+    def values(self, ctx):
+        home, area = self.rates(ctx)
+        return {pk: _ratio(home.get(pk), area) for pk in ctx.home_ids}
+
+
+@dataclass(frozen=True)
+class FeedRateRatio(RateRatio):
     """Feed events per occupied bed over the window, as a multiple of the area's rate."""
 
     series: str = ""
-    noun: str = ""
 
     def rates(self, ctx: RiskContext) -> tuple[dict[int, float | None], float | None]:
         def compute():
@@ -94,10 +108,6 @@ class FeedRateRatio(Component):
             home = {pk: (events[pk] / beds if beds else None) for pk, beds in ctx.occupied.items()}
             return home, ctx.area_rate(events, ctx.occupied)
         return ctx.memo(f"rate:{self.code}", compute)
-
-    def values(self, ctx):
-        home, area = self.rates(ctx)
-        return {pk: _ratio(home.get(pk), area) for pk in ctx.home_ids}
 
     def describe(self, ctx, home_id, value):
         home, area = self.rates(ctx)
@@ -115,11 +125,10 @@ class FeedRateRatio(Component):
 
 
 @dataclass(frozen=True)
-class ReturnRateRatio(Component):
+class ReturnRateRatio(RateRatio):
     """A monthly-return count per occupied bed (bed-months), as a multiple of the area's rate."""
 
     key: str = ""
-    noun: str = ""
 
     def rates(self, ctx):
         def compute():
@@ -128,10 +137,6 @@ class ReturnRateRatio(Component):
             home = {pk: (events[pk] / beds[pk] if beds[pk] else None) for pk in events}
             return home, ctx.area_rate(events, beds)
         return ctx.memo(f"rate:{self.code}", compute)
-
-    def values(self, ctx):
-        home, area = self.rates(ctx)
-        return {pk: _ratio(home.get(pk), area) for pk in ctx.home_ids}
 
     def describe(self, ctx, home_id, value):
         home, area = self.rates(ctx)

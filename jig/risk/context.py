@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from carehomes.choices import HomeStatus
 from carehomes.models import CareHome
-from quality.reports import add_months
+from quality.reports import add_months, months_ending
 from quality.services import due_date_for
 
 from .. import series as feed_series
@@ -105,7 +105,7 @@ class RiskContext:
 
     @cached_property
     def window_months(self) -> list[dt.date]:
-        return [add_months(self.month, -n) for n in range(WINDOW_MONTHS, 0, -1)]
+        return months_ending(add_months(self.month, -1), WINDOW_MONTHS)
 
     @cached_property
     def window_first(self) -> dt.date:
@@ -121,7 +121,7 @@ class RiskContext:
 
     @cached_property
     def spc_months(self) -> list[dt.date]:
-        return [add_months(self.month, -n) for n in range(SPC_MONTHS, 0, -1)]
+        return months_ending(add_months(self.month, -1), SPC_MONTHS)
 
     @cached_property
     def due_window_months(self) -> list[dt.date]:
@@ -179,9 +179,7 @@ class RiskContext:
             return feed_series.monthly_counts(self.spc_months[0], self.spc_months[-1], self.home_ids)
         # Every active home: no list of IDs for PostgreSQL to check each row against.
         found = feed_series.monthly_counts(self.spc_months[0], self.spc_months[-1])
-        zeros = dict.fromkeys(feed_series.SERIES, [0] * len(self.spc_months))
-        return {pk: found.get(pk) or {code: list(counts) for code, counts in zeros.items()}
-                for pk in self.home_ids}
+        return {pk: found.get(pk) or feed_series.zero_counts(len(self.spc_months)) for pk in self.home_ids}
 
     @cached_property
     def window_totals(self) -> dict[int, dict[str, int]]:

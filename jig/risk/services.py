@@ -28,6 +28,11 @@ def month_current() -> dt.date:
     return timezone.localdate().replace(day=1)
 
 
+def _next_version() -> int:
+    """The number for a new version (unique in the database, so a race fails rather than repeats)."""
+    return (RiskModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+
+
 def risk_model_current() -> RiskModel:
     """The published model in use. The data migration makes version 1; a database emptied
     since (a flushed test database) gets it again from the components' defaults."""
@@ -38,9 +43,8 @@ def risk_model_current() -> RiskModel:
         advisory_xact_lock(RISK_MODEL_LOCK)  # two workers on an empty database make it once
         current = RiskModel.objects.filter(is_current=True).first()
         if current is None:
-            version = (RiskModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
             current = RiskModel.objects.create(
-                version=version, name=defaults.VERSION_1_NAME, notes=defaults.VERSION_1_NOTES,
+                version=_next_version(), name=defaults.VERSION_1_NAME, notes=defaults.VERSION_1_NOTES,
                 is_current=True, published_on=timezone.now(), amber_from=defaults.AMBER_FROM,
                 red_from=defaults.RED_FROM)
             RiskComponent.objects.bulk_create(
@@ -79,10 +83,10 @@ def recompute_request(*, user, scope: str = RecomputeScope.FULL,
 def recompute_homes_later(*, home_ids: Iterable[int], batch: FeedBatch | None = None) -> RiskRecompute | None:
     """Queue a recompute of this month's ratings for ``home_ids`` once the caller's transaction
     commits (feed ingestion calls this after storing a batch). Nothing for no homes."""
-    ids = sorted({int(pk) for pk in home_ids if pk is not None})
+    ids = [pk for pk in home_ids if pk is not None]
     if not ids:
         return None
-    job = recompute_create(scope=RecomputeScope.HOMES, home_ids=ids, batch=batch)
+    job = recompute_create(scope=RecomputeScope.HOMES, home_ids=ids, batch=batch)  # sorts, dedups
     _queue(job)
     return job
 
@@ -92,7 +96,7 @@ def recompute_homes_later(*, home_ids: Iterable[int], batch: FeedBatch | None = 
 @transaction.atomic
 def risk_model_copy(*, model: RiskModel, user) -> RiskModel:
     """A new draft version with ``model``'s thresholds and components, to edit then publish."""
-    version = (RiskModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1  # unique: a race fails
+    version = _next_version()
     draft = RiskModel(version=version, name=f"Version {version}", amber_from=model.amber_from,
                       red_from=model.red_from, created_by=user, modified_by=user,
                       notes=f"Copied from version {model.version}.")
@@ -115,9 +119,9 @@ def risk_component_update(*, component: RiskComponent, user, weight: Decimal, am
                           red_from: Decimal) -> RiskComponent:
     """Change a draft version's component: its weight and the values from which it is amber and red."""
     _require_draft(component.model)
-    component.weight, component.amber_from, component.red_from = weight, amber_from, red_from
     if Decimal(amber_from) > Decimal(red_from):
         raise ValidationError({"amber_from": "Amber must start at or below red."})
+    component.weight, component.amber_from, component.red_from = weight, amber_from, red_from
     component.full_clean()
     component.save()
     RiskModel.objects.filter(pk=component.model_id).update(modified_by=user, modified_on=timezone.now())

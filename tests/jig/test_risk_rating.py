@@ -168,7 +168,10 @@ def test_a_homes_recompute_gives_the_same_figures_as_a_full_one(scenario):
     a, b, c = scenario
     ctx = RiskContext(month=MONTH, home_ids=[b.pk], today=dt.date(2026, 1, 1))
     [rating] = ratings_compute(model=risk_model_current(), ctx=ctx)
+    full = RiskContext(month=MONTH, home_ids=[a.pk, b.pk, c.pk], full=True, today=dt.date(2026, 1, 1))
+    [from_full] = [r for r in ratings_compute(model=risk_model_current(), ctx=full) if r.home_id == b.pk]
     assert (rating.score, rating.rag) == (Decimal("47.50"), "amber")
+    assert rating.components == from_full.components  # values, bands and every sentence alike
 
 
 @pytest.mark.django_db
