@@ -63,11 +63,13 @@ def test_feeds_benchmark_loads_every_file_resends_one_and_times_the_recompute(ca
     runs = figures["ingestion"]["runs"]
     assert len(runs) == 6  # one file per feed and month
     assert sum(r["received"] for r in runs) == sum(r["accepted"] for r in runs) == 4200
-    assert all(r["seconds"] > 0 and r["copy"] > 0 and 0 < r["load"] < r["seconds"] for r in runs)
+    assert all(r["seconds"] > 0 and r["copy"] > 0 and r["stored"] > 0 and 0 < r["load"] < r["seconds"]
+               for r in runs)
     resend = figures["ingestion"]["resend"]
     assert resend["unchanged"] == resend["received"] == 1000
     assert resend["accepted"] == resend["updated"] == 0
     recompute = figures["recompute"]
     assert recompute["ratings"] == recompute["sql_rows"] > 0
     out = capsys.readouterr().out
-    assert "bare COPY of the same files" in out and "within 2×?" in out and "within 3×?" in out
+    assert "bare COPY of the same files" in out and "floor: stored rows" in out
+    assert "within 2×?" in out and "within 3×?" in out
