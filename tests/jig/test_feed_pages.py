@@ -253,6 +253,30 @@ def test_the_batch_list_runs_the_same_queries_for_2_batches_or_12(area, trust):
     assert first[1] == second[1]
 
 
+@pytest.mark.parametrize("who", EVERYONE)
+def test_who_can_download_the_batch_list(area, batch, who):
+    response = client_of(area, who).get(reverse("jig:feed-export"))
+    assert response.status_code == expect(who, {C, Q, JC, A})
+
+
+def test_the_batch_list_downloads_as_csv_with_its_filters_and_counts(area, trust, batch):
+    bad = send(area, trust, [record(2, area.home, response_category="C9")])
+    client = client_of(area, C)
+    page = client.get(reverse("jig:feed-list"), {"status": "rejected"}).content.decode()
+    assert reverse("jig:feed-export") + "?status=rejected" in page
+    response = client.get(reverse("jig:feed-export"), {"status": "rejected"})
+    assert response["Content-Disposition"].startswith('attachment; filename="feed-batches-')
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Batch,Received,Feed,Trust,Sent as,Sent by,Status,Identifiable data,")
+    assert len(lines) == 2  # the header and the one rejected batch
+    cells = lines[1].split(",")
+    assert cells[0] == str(bad.pk)
+    assert cells[2:7] == ["Ambulance incidents", trust.name, "API", area.users[P].email, "Rejected"]
+    assert cells[7:14] == ["No", "1", "0", "0", "0", "1", "0"]
+    everything = b"".join(client.get(reverse("jig:feed-export")).streaming_content).decode("utf-8-sig")
+    assert len(everything.splitlines()) == 3
+
+
 # --- The matching queue ----------------------------------------------------------------------
 
 def test_the_queue_groups_waiting_records_by_key_and_resolving_matches_them(area, trust):
