@@ -46,6 +46,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONPATH=/app \
     DJANGO_SETTINGS_MODULE=commissioning.settings.production
 
+# WeasyPrint draws PDFs (visit reports, meeting packs) with Pango; Liberation is the
+# Arial-compatible font the print templates ask for.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 portal \
     && useradd --system --uid 10001 --gid portal --create-home --home-dir /home/portal portal
 
