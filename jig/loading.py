@@ -25,6 +25,7 @@ from .choices import MatchStatus
 from .feeds.codes import FeedKind
 from .feeds.formats import FORMATS
 from .models import AmbulanceIncident, FeedBatch, HospitalActivity
+from .summary.notes import merge_marked
 
 FEED_LOCK_BASE = 0x4A460000  # "JF": plus 2 × source ID (+1 for hospital)
 MODELS = {FeedKind.AMBULANCE: AmbulanceIncident, FeedKind.HOSPITAL: HospitalActivity}
@@ -102,7 +103,8 @@ def load_rows(*, batch: FeedBatch, rows: list[tuple]) -> LoadResult:
                UNION
                SELECT old_home_id FROM jig_feed_merge WHERE changed AND old_home_id IS NOT NULL""")
         homes = {home_id for (home_id,) in cursor.fetchall()}
-        _write(cursor, kind, columns, batch)
+        with merge_marked(cursor, kind):  # notes the months the risk recompute must count again
+            _write(cursor, kind, columns, batch)
     return LoadResult(accepted=accepted, updated=updated, unchanged=len(rows) - accepted - updated,
                       unmatched=unmatched, homes=homes)
 

@@ -11,8 +11,8 @@ risk model asks of every series of every home; it gives exactly what
 """
 
 import datetime as dt
-import itertools
 import math
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -130,26 +130,68 @@ def concern_in_last(values: Sequence[float | int | None], periods: int,
     higher being worse: ``spc.xmr(..., direction=LOWER_IS_BETTER).has_concern_in_last(periods)``.
 
     The risk model asks this of six series for every home (90,000 at national scale), where
-    building ``xmr``'s full result takes ten seconds. A series with no gaps and enough points
-    for limits (the usual case: zero-filled counts over 24 months) is answered here by
-    checking only the high-side signals of the last points; anything else goes to ``xmr``.
+    building ``xmr``'s full result takes ten seconds. A series of numbers (ints or floats) with
+    no gaps and enough points for limits (the usual case: zero-filled counts over 24 months)
+    is answered here by checking only the high-side signals of the last points; anything else
+    goes to ``xmr``. Most series are settled by ``_settled`` in a few microseconds; the few it
+    cannot settle are checked rule by rule.
     """
     n = len(values)
-    if n < spc.MIN_POINTS_FOR_LIMITS or any(v is None for v in values):
+    if n < spc.MIN_POINTS_FOR_LIMITS or None in values:
         periods_ = months or [dt.date(2000 + i // 12, i % 12 + 1, 1) for i in range(n)]
         result = spc.xmr(zip(periods_, values, strict=True), direction=spc.Direction.LOWER_IS_BETTER)
         return result.has_concern_in_last(periods)
-    xs = [float(v) for v in values]
-    mean = math.fsum(xs) / n
-    mr_bar = math.fsum(abs(b - a) for a, b in itertools.pairwise(xs)) / (n - 1)
-    # The same arithmetic as spc.process_limits, so the lines are identical to the last bit.
+    # The same arithmetic as spc.process_limits, so the lines are identical to the last bit
+    # (fsum adds whole numbers exactly, as it adds their floats).
+    mean = math.fsum(values) / n
+    mr_bar = math.fsum(map(abs, map(operator.sub, values[1:], values))) / (n - 1)
     spread = spc.LIMIT_FACTOR * mr_bar
     upper, sigma_upper = mean + spread, mean + spc.SIGMA_FRACTION * spread
+    settled = _settled(values, periods, mean, upper, sigma_upper)
+    if settled is not None:
+        return settled
+    xs = list(map(float, values))
     last = range(max(0, n - periods), n)
-    if any(_compare(xs[i], upper) > 0 for i in last):
-        return True  # rule 1: above the upper process limit
     return any(_in_high_shift(xs, mean, i) or _in_rising_trend(xs, i)
                or _in_high_two_of_three(xs, sigma_upper, i) for i in last)
+
+
+def _settled(values: Sequence[float | int], periods: int, mean: float, upper: float,
+             sigma_upper: float) -> bool | None:
+    """True when rule 1 flags one of the last ``periods`` points; False when no rule can flag
+    any of them; None when rules 2 to 4 must be run to tell.
+
+    Rules 2 to 4 are first tried here with plain comparisons: a rule's "above" is
+    ``_compare(...) > 0``, which implies ``>``, so a rule that fails with plain comparisons
+    fails. Each is tried only if it passes a cheaper test it implies (most series fail them
+    all). With runs of six points (``spc.RUN_LENGTH``) and ``periods`` from 1 to 5, a run
+    through one of the last ``periods`` points starts between the ``periods + 5``-th last point
+    and the sixth last, so it covers every point from the sixth last to the ``periods``-th last.
+    """
+    n = len(values)
+    tail = values[max(0, n - periods):]
+    if not tail:
+        return False
+    top = max(tail)
+    if top > upper and any(_compare(x, upper) > 0 for x in tail):
+        return True  # rule 1: above the upper process limit
+    if not 1 <= periods < spc.RUN_LENGTH:
+        return None  # runs could reach back further than the tests below look
+    starts = range(n - periods - spc.RUN_LENGTH + 1, n - spc.RUN_LENGTH + 1)
+    sixth, last_run = n - spc.RUN_LENGTH, n - periods
+    if min(values[sixth:last_run + 1]) > mean and any(
+            min(values[a:a + spc.RUN_LENGTH]) > mean for a in starts):
+        return None  # rule 2 may flag: six above the mean
+    if all(map(operator.lt, values[sixth:last_run], values[sixth + 1:last_run + 1])) and any(
+            all(map(operator.lt, values[a:a + spc.RUN_LENGTH - 1], values[a + 1:a + spc.RUN_LENGTH]))
+            for a in starts):
+        return None  # rule 3 may flag: five rises in a row
+    if top > sigma_upper and any(
+            sum(v > sigma_upper for v in values[start:start + 3]) >= 2
+            for i in range(n - len(tail), n) if values[i] > sigma_upper
+            for start in range(max(0, i - 2), min(i, n - 3) + 1)):
+        return None  # rule 4 may flag: two of three beyond the two-sigma line
+    return False
 
 
 def _compare(a: float, b: float) -> int:

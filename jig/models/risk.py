@@ -110,19 +110,28 @@ class RiskRating(models.Model):
 
     access_home_path = "care_home__"
 
-    care_home = models.ForeignKey("carehomes.CareHome", on_delete=models.CASCADE, related_name="risk_ratings")
+    # Looked up by home through the unique (home, month) index: no index of its own to keep up.
+    care_home = models.ForeignKey("carehomes.CareHome", on_delete=models.CASCADE, related_name="risk_ratings",
+                                  db_index=False)
     month = models.DateField(help_text="The first day of the month the rating is for.")
     model = models.ForeignKey(RiskModel, on_delete=models.PROTECT, related_name="ratings")
     score = models.DecimalField(max_digits=6, decimal_places=2)
     rag = models.CharField("RAG", max_length=5, choices=Rag.choices)
     components = models.JSONField(default=list)
+    components_digest = models.CharField(
+        max_length=32, blank=True, editable=False,
+        help_text="MD5 of the components' JSON as written: a recompute that works out the same "
+                  "components leaves them as they are (jig.risk.store).")
     previous_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     previous_rag = models.CharField(max_length=5, choices=Rag.choices, blank=True)
     score_change = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True,
                                        help_text="Since the previous month's rating.")
     computed_on = models.DateTimeField()
+    # Which recompute last worked it out: written by that recompute only, for every rating it
+    # touches, so not checked or indexed by the database (each check and index entry would be
+    # paid again for all 15,000 ratings at every recompute; see jig.risk.store).
     recompute = models.ForeignKey(RiskRecompute, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+                                  related_name="+", db_constraint=False, db_index=False)
 
     class Meta:
         ordering = ["-month", "-score"]

@@ -11,9 +11,15 @@ whatever the number of homes.
   makes every per-bed rate "no data".
 * **Area rates** are taken over every active home: the sum of events over the sum of
   occupied beds.
+
+A component whose query takes long (repeat callers: a pass over three months of records)
+``send``s it from ``prefetch``; inside ``overlapped`` the query goes out in psycopg's pipeline
+mode and the server works on it while the other components are worked out in Python, on the
+same connection and in the same transaction. Its rows are read with ``received``.
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -27,6 +33,7 @@ from quality.reports import add_months, months_ending
 from quality.services import due_date_for
 
 from .. import series as feed_series
+from .. import summary as feed_summary
 
 WINDOW_MONTHS = 3
 SPC_MONTHS = 24
@@ -96,6 +103,12 @@ class RiskContext:
     home_ids: list[int]
     today: dt.date = field(default_factory=timezone.localdate)
     full: bool = False  # every active home is a target: feed totals come from the SPC series
+    # Read the feed series from the monthly summary (jig.summary), which the caller has just
+    # refreshed (the recompute does, under its lock), rather than from the records.
+    summary: bool = False
+    _pipelined: bool = field(default=False, init=False, repr=False)
+    _sent: dict = field(default_factory=dict, init=False, repr=False)  # key -> cursor awaiting rows
+    _received: dict = field(default_factory=dict, init=False, repr=False)  # key -> rows
 
     def __post_init__(self):
         self.month = self.month.replace(day=1)
@@ -133,9 +146,10 @@ class RiskContext:
     @cached_property
     def homes(self) -> dict[int, HomeFacts]:
         """Every active home (the area) and every target home: one query."""
-        rows = (CareHome.objects.filter(status=HomeStatus.ACTIVE) | CareHome.objects.filter(
-            pk__in=self.home_ids)).values_list("pk", "beds", "cqc_overall_rating",
-                                               "cqc_rating_published_on", "status")
+        homes = CareHome.objects.filter(status=HomeStatus.ACTIVE)
+        if not self.full:  # a full recompute's targets are the active homes: no list to match
+            homes = homes | CareHome.objects.filter(pk__in=self.home_ids)
+        rows = homes.values_list("pk", "beds", "cqc_overall_rating", "cqc_rating_published_on", "status")
         return {pk: HomeFacts(beds, rating, published, status == HomeStatus.ACTIVE)
                 for pk, beds, rating, published, status in rows}
 
@@ -172,37 +186,80 @@ class RiskContext:
 
     # --- Feeds -------------------------------------------------------------------------------
 
+    def _monthly_counts(self, first: dt.date, last: dt.date, home_ids=None):
+        source = feed_summary if self.summary else feed_series
+        return source.monthly_counts(first, last, home_ids)
+
     @cached_property
     def series(self) -> dict[int, dict[str, list[int]]]:
-        """The 24 monthly counts ending M-1 of every series, for the target homes (two queries)."""
+        """The 24 monthly counts ending M-1 of every series, for the target homes."""
         if not self.full:
-            return feed_series.monthly_counts(self.spc_months[0], self.spc_months[-1], self.home_ids)
+            return self._monthly_counts(self.spc_months[0], self.spc_months[-1], self.home_ids)
         # Every active home: no list of IDs for PostgreSQL to check each row against.
-        found = feed_series.monthly_counts(self.spc_months[0], self.spc_months[-1])
+        found = self._monthly_counts(self.spc_months[0], self.spc_months[-1])
         return {pk: found.get(pk) or feed_series.zero_counts(len(self.spc_months)) for pk in self.home_ids}
 
     @cached_property
-    def window_totals(self) -> dict[int, dict[str, int]]:
-        """Each series summed over the window, for every home with events (the area's too)."""
+    def window_totals(self) -> dict[str, dict[int, int]]:
+        """``{series code: {home: total over the window}}`` for every home with events (the
+        area's too): by series first, as the components ask for one series of every home."""
         # With every active home a target, the SPC series hold the window: no second pass.
         source = (self.series if self.full
-                  else feed_series.monthly_counts(self.window_first, self.window_last))
-        return {pk: {code: sum(counts[-WINDOW_MONTHS:]) for code, counts in by_code.items()}
-                for pk, by_code in source.items()}
+                  else self._monthly_counts(self.window_first, self.window_last))
+        return {code: {pk: sum(by_code[code][-WINDOW_MONTHS:]) for pk, by_code in source.items()}
+                for code in feed_series.SERIES}
 
     def window_total(self, home_id: int, code: str) -> int:
-        return self.window_totals.get(home_id, {}).get(code, 0)
+        return self.window_totals[code].get(home_id, 0)
 
     # --- Area rates ----------------------------------------------------------------------------
 
     def area_rate(self, events: dict[int, float | None], beds: dict[int, float | None]) -> float | None:
         """Sum of ``events`` over the sum of ``beds``, across the active homes with beds."""
         total_events = total_beds = 0.0
-        for pk in self.area_ids:
-            if beds.get(pk) and events.get(pk) is not None:
-                total_events += events[pk]
-                total_beds += beds[pk]
+        ids = self.area_ids
+        for home_beds, home_events in zip(map(beds.get, ids), map(events.get, ids), strict=True):
+            if home_beds and home_events is not None:
+                total_events += home_events
+                total_beds += home_beds
         return total_events / total_beds if total_beds else None
+
+    # --- Queries the server works on meanwhile -------------------------------------------------
+
+    @contextmanager
+    def overlapped(self):
+        """Within this block, ``send`` only sends its query; what every component reads is
+        loaded first, as reading it later would wait for the queries sent."""
+        self.homes, self.returns, self.series  # noqa: B018 - loaded now, deliberately
+        connection.ensure_connection()
+        with connection.connection.pipeline():
+            self._pipelined = True
+            try:
+                yield
+            finally:
+                self._pipelined = False
+
+    def send(self, key: str, sql: str, params: dict) -> None:
+        """Run a query whose rows ``received(key)`` gives: in the background inside
+        ``overlapped``, else now."""
+        cursor = connection.cursor()
+        cursor.execute(sql, params)
+        if self._pipelined:
+            self._sent[key] = cursor
+            return
+        self._received[key] = cursor.fetchall()
+        cursor.close()
+
+    def sent(self, key: str) -> bool:
+        return key in self._sent or key in self._received
+
+    def received(self, key: str) -> list[tuple]:
+        """The rows of the query sent as ``key`` (waiting for them if need be)."""
+        if key not in self._received:
+            cursor = self._sent.pop(key)
+            self._received[key] = cursor.fetchall()
+            cursor.close()
+        return self._received[key]
 
     def memo(self, key: str, compute):
         """Keep a value a component worked out (an area rate, say) for its display."""

@@ -1,19 +1,24 @@
-"""Working out ratings: every component for every home at once, then one upsert for them all.
+"""Working out ratings: every component for every home at once, then one write for them all.
 
 ``ratings_compute`` is pure reading (a fixed number of queries, whatever the number of
 homes); ``risk_recompute_run`` runs a recompute job: it holds a transaction-level advisory
 lock (``RISK_RECOMPUTE_LOCK``) from before the first read to the commit, so two recomputes
 (a feed batch's and the nightly one, say) run one after the other and the later one always
-reads what the earlier wrote. Ratings are sent by ``COPY`` into a temporary table and written
-from it with one ``INSERT ... ON CONFLICT (care_home, month) DO UPDATE``, so a rerun replaces
-a rating rather than adding one, and the database's unique constraint backs it up.
+reads what the earlier wrote. Under that lock it first brings the feeds' monthly summary up
+to date (``jig.summary.refresh``), then reads the feed series from it. Ratings are stored by
+``jig.risk.store.ratings_write``.
 
 A job's progress is written through a second, autocommitting connection, because the
 work's own transaction is not visible to anyone polling the job until it commits.
 """
 
+import gc
 import json
 import logging
+import math
+import operator
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,31 +29,39 @@ from carehomes.choices import HomeStatus
 from carehomes.models import CareHome
 from commissioning.choices import JobStatus
 from commissioning.jobs import advisory_xact_lock, job_finish, job_start
-from quality.reports import add_months
 
+from .. import summary as feed_summary
 from ..choices import Rag, RecomputeScope
 from ..models import RiskModel, RiskRecompute
 from .components import REGISTRY
 from .context import RiskContext
+from .store import ratings_write
 
 logger = logging.getLogger(__name__)
 
 # Every recompute (any scope, any month) takes this transaction-level advisory lock
 # (commissioning.jobs.advisory_xact_lock, keyed per database): "JRR1".
 RISK_RECOMPUTE_LOCK = 0x4A525231
-WRITE_CHUNK = 2000
 RECOMPUTE_WORK_MEM = "64MB"
 CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)
 class HomeRating:
-    """A home's computed rating, before it is stored."""
+    """A home's computed rating, before it is stored: ``components_json`` is the JSON list
+    stored in ``RiskRating.components`` (see its docstring), written once as text."""
 
     home_id: int
     score: Decimal
     rag: str
-    components: list[dict]
+    components_json: str
+
+    @property
+    def components(self) -> list[dict]:
+        return json.loads(self.components_json)
+
+
+BANDS = ("red", "amber", "green", "none")
 
 
 def band_for(value: float | None, amber_from: Decimal, red_from: Decimal) -> str:
@@ -75,11 +88,35 @@ def rag_for(score: Decimal, model: RiskModel) -> str:
     return Rag.GREEN
 
 
-def _json_number(value):
+def json_number(value) -> str:
+    """``value`` (a number or None) as JSON; a whole number without a decimal point."""
     if value is None:
-        return None
+        return "null"
     number = float(value)
-    return int(number) if number.is_integer() else number
+    if not math.isfinite(number):
+        return json.dumps(number)
+    return str(int(number)) if number.is_integer() else repr(number)  # repr: as json.dumps writes floats
+
+
+class _Numbers(dict):
+    """``json_number`` remembered per value."""
+
+    def __missing__(self, value):
+        text = self[value] = json_number(value)
+        return text
+
+
+class _Bands(dict):
+    """``band_for`` under one component's thresholds, remembered per value: 15,000 homes share
+    far fewer values, and each look-up would otherwise make a Decimal."""
+
+    def __init__(self, amber_from: Decimal, red_from: Decimal):
+        super().__init__()
+        self.amber_from, self.red_from = amber_from, red_from
+
+    def __missing__(self, value):
+        band = self[value] = band_for(value, self.amber_from, self.red_from)
+        return band
 
 
 def ratings_compute(*, model: RiskModel, ctx: RiskContext, progress=None) -> list[HomeRating]:
@@ -92,103 +129,89 @@ def ratings_compute(*, model: RiskModel, ctx: RiskContext, progress=None) -> lis
     unknown = [row.code for row in rows if row.code not in REGISTRY]
     if unknown:
         raise ValueError(f"The model uses components this portal does not know: {', '.join(unknown)}.")
-    per_home: dict[int, list[dict]] = {pk: [] for pk in ctx.home_ids}
-    totals: dict[int, Decimal] = dict.fromkeys(ctx.home_ids, Decimal(0))
-    for done, row in enumerate(rows, start=1):
-        component = REGISTRY[row.code]
+    components = [REGISTRY[row.code] for row in rows]
+    values = _values(ctx, components, progress)
+    columns, scores = [], [Decimal(0)] * len(ctx.home_ids)
+    for done, (row, component) in enumerate(zip(rows, components, strict=True), start=len(rows)):
         if progress:
-            progress(done - 1, len(rows), f"Working out {component.label.lower()}")
-        values = component.values(ctx)
-        amber, red, weight = row.amber_from, row.red_from, _json_number(row.weight)
-        points = {band: contribution_for(band, row.weight) for band in ("red", "amber", "green", "none")}
-        points_json = {band: _json_number(points) for band, points in points.items()}
-        for pk in ctx.home_ids:
-            value = values.get(pk)
-            band = band_for(value, amber, red)
-            display, why = component.explain(ctx, pk, value, band, amber, red)
-            totals[pk] += points[band]
-            per_home[pk].append({
-                "code": row.code, "label": component.label, "value": _json_number(value),
-                "display": display, "band": band, "weight": weight,
-                "contribution": points_json[band], "why": why,
-            })
+            progress(done, 2 * len(rows), f"Explaining {component.label.lower()}")
+        parts, points = _component_json(ctx, row, component, values[row.code])
+        columns.append(parts)
+        scores = list(map(operator.add, scores, points))
     ratings = []
-    for pk in ctx.home_ids:
-        score = totals[pk].quantize(CENTS, rounding=ROUND_HALF_UP)
-        ratings.append(HomeRating(pk, score, rag_for(score, model), per_home[pk]))
+    joined = map(",".join, zip(*columns, strict=True)) if columns else [""] * len(ctx.home_ids)
+    for pk, total, parts in zip(ctx.home_ids, scores, joined, strict=True):
+        score = total.quantize(CENTS, rounding=ROUND_HALF_UP)
+        ratings.append(HomeRating(pk, score, rag_for(score, model), f"[{parts}]"))
     return ratings
 
 
-NEW_TABLE = "jig_riskrating_new"
-# The new ratings go to the server by COPY into a temporary table (text, not a 9 MB query
-# string of quoted array literals), then one statement upserts them all.
-NEW_TABLE_SQL = f"""
-    DROP TABLE IF EXISTS {NEW_TABLE};
-    CREATE TEMPORARY TABLE {NEW_TABLE} (care_home_id bigint PRIMARY KEY, score numeric, rag text,
-                                        components jsonb) ON COMMIT DROP"""
-UPSERT_SQL = f"""
-    WITH written AS (
-        INSERT INTO jig_riskrating (care_home_id, month, model_id, score, rag, components,
-                                    previous_score, previous_rag, score_change, computed_on, recompute_id)
-        SELECT n.care_home_id, %(month)s, %(model)s, n.score, n.rag, n.components,
-               p.score, coalesce(p.rag, ''), n.score - p.score, %(now)s, %(job)s
-          FROM {NEW_TABLE} n
-          LEFT JOIN jig_riskrating p ON p.care_home_id = n.care_home_id AND p.month = %(previous)s
-        ON CONFLICT (care_home_id, month) DO UPDATE
-           SET model_id = EXCLUDED.model_id, score = EXCLUDED.score, rag = EXCLUDED.rag,
-               components = EXCLUDED.components, previous_score = EXCLUDED.previous_score,
-               previous_rag = EXCLUDED.previous_rag, score_change = EXCLUDED.score_change,
-               computed_on = EXCLUDED.computed_on, recompute_id = EXCLUDED.recompute_id
-        RETURNING rag, previous_rag
-    )
-    SELECT count(*), count(*) FILTER (WHERE previous_rag <> '' AND previous_rag <> rag) FROM written"""
-
-# The following month's rating (if any) compares itself with the one just written.
-CHAIN_SQL = f"""
-    UPDATE jig_riskrating nxt
-       SET previous_score = cur.score, previous_rag = cur.rag, score_change = nxt.score - cur.score
-      FROM jig_riskrating cur
-     WHERE cur.month = %(month)s AND nxt.month = %(next)s AND nxt.care_home_id = cur.care_home_id
-       AND cur.care_home_id IN (SELECT care_home_id FROM {NEW_TABLE})"""
+def _values(ctx: RiskContext, components: list, progress) -> dict[str, dict]:
+    """Every component's values. The slow queries run on the server meanwhile (their components
+    come last, to give them longest); the explaining, after this, reads no data."""
+    values: dict[str, dict] = {}
+    with ctx.overlapped():
+        for component in components:
+            component.prefetch(ctx)
+        waiting = [c for c in components if ctx.sent(c.code)]
+        for done, component in enumerate([c for c in components if c not in waiting] + waiting):
+            if progress:
+                progress(done, 2 * len(components), f"Working out {component.label.lower()}")
+            values[component.code] = component.values(ctx)
+    return values
 
 
-def ratings_write(*, ratings: list[HomeRating], month, model: RiskModel, job: RiskRecompute | None,
-                  progress=None) -> tuple[int, int]:
-    """Upsert ``ratings`` for ``month``; returns (ratings written, RAGs moved since last month)."""
-    if not ratings:
-        return 0, 0
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(NEW_TABLE_SQL)
-        copy_sql = f"COPY {NEW_TABLE} (care_home_id, score, rag, components) FROM STDIN"
-        with cursor.cursor.copy(copy_sql) as copy:
-            for start in range(0, len(ratings), WRITE_CHUNK):
-                for r in ratings[start:start + WRITE_CHUNK]:
-                    copy.write_row((r.home_id, r.score, r.rag, dumps(r.components)))
-                if progress:
-                    progress(min(start + WRITE_CHUNK, len(ratings)) // 2, len(ratings), "Saving ratings")
-        cursor.execute(UPSERT_SQL, {"month": month, "model": model.pk, "now": timezone.now(),
-                                    "job": job.pk if job else None, "previous": add_months(month, -1)})
-        written, moved = cursor.fetchone()
-        if progress:
-            progress(written, len(ratings), "Saving ratings")
-        cursor.execute(CHAIN_SQL, {"month": month, "next": add_months(month, 1)})
-        cursor.execute(f"DROP TABLE {NEW_TABLE}")
-    return written, moved
+def _component_json(ctx: RiskContext, row, component, values: dict) -> tuple[list[str], list[Decimal]]:
+    """Each target home's JSON object for one component (see ``RiskRating``) and what it adds
+    to the score, in ``ctx.home_ids`` order.
+
+    The objects are written from a template (code, label and weight are the same for every
+    home), not from 225,000 dicts; homes the component explains alike share theirs.
+    """
+    text = json.encoder.encode_basestring  # a str as JSON, non-ASCII kept (ensure_ascii=False)
+    bands = _Bands(row.amber_from, row.red_from)
+    points = {band: contribution_for(band, row.weight) for band in BANDS}
+    head = f'{{"code":{text(row.code)},"label":{text(component.label)},"value":'
+    tails = {band: f',"band":"{band}","weight":{json_number(row.weight)},'
+                   f'"contribution":{json_number(points[band])},"why":' for band in BANDS}
+    written: dict = {}
+    numbers = _Numbers()
+    shared = component.explains_alike
+    parts, home_bands = [], []
+    for explained in component.explain_all(ctx, values, bands):
+        value, band, display, why = explained
+        part = written.get(explained) if shared else None
+        if part is None:
+            part = f'{head}{numbers[value]},"display":{text(display)}{tails[band]}{text(why)}}}'
+            if shared:
+                written[explained] = part
+        parts.append(part)
+        home_bands.append(band)
+    return parts, list(map(points.__getitem__, home_bands))
 
 
 class _Progress:
-    """Writes a job's progress where a poller can see it, during a transaction."""
+    """Writes a job's progress where a poller can see it, during a transaction: at most every
+    ``EVERY`` seconds (a poller looks every second or two), without waiting for the disk."""
+
+    EVERY = 0.5
 
     def __init__(self, job: RiskRecompute):
         self.job = job
         self.side = None
+        self.last = None
 
     def __call__(self, done: int, total: int, stage: str) -> None:
         self.job.progress_done, self.job.progress_total, self.job.stage = done, total, stage
+        now = time.monotonic()
+        if self.last is not None and now - self.last < self.EVERY:
+            return
+        self.last = now
         try:
             if self.side is None:
                 self.side = connections.create_connection(connection.alias)
+                with self.side.cursor() as cursor:  # progress need not survive a crash
+                    cursor.execute("SET synchronous_commit = off")
             with self.side.cursor() as cursor:
                 cursor.execute(f"UPDATE {RiskRecompute._meta.db_table} SET progress_done = %s, "
                                "progress_total = %s, stage = %s WHERE id = %s",
@@ -207,6 +230,20 @@ def target_home_ids(job: RiskRecompute) -> list[int]:
     return list(CareHome.objects.filter(status=HomeStatus.ACTIVE).order_by("pk").values_list("pk", flat=True))
 
 
+@contextmanager
+def _without_cycle_collection():
+    """Python's cycle collector off for the block. A national recompute makes millions of
+    small objects (numbers, strings, lists) and no reference cycles to speak of, and the
+    collector would walk all of them again and again: a fifth of the recompute's time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def risk_recompute_run(*, job: RiskRecompute) -> RiskRecompute:
     """Compute and store ratings for ``job.month``: the job's homes, or every active home for
     a full or nightly recompute, with the current model (or the job's, if it names one)."""
@@ -219,15 +256,18 @@ def risk_recompute_run(*, job: RiskRecompute) -> RiskRecompute:
         job.model = model
     progress = _Progress(job)
     try:
-        with transaction.atomic():
+        with _without_cycle_collection(), transaction.atomic():
             advisory_xact_lock(RISK_RECOMPUTE_LOCK)
             with connection.cursor() as cursor:
-                # The feed series' (home, month) groups, 350,000 nationally, are counted in
-                # memory rather than spilled to disk (for this transaction only).
-                cursor.execute(f"SET LOCAL work_mem = '{RECOMPUTE_WORK_MEM}'")
+                # For this transaction only: any recount of the summary is grouped in memory
+                # rather than spilled to disk, and no query is compiled (JIT): compiling one of
+                # these costs about a tenth of a second, more than it saves on them.
+                cursor.execute(f"SET LOCAL work_mem = '{RECOMPUTE_WORK_MEM}'; SET LOCAL jit = off")
+            progress(0, 1, "Counting the feeds that changed")
+            feed_summary.refresh()
             home_ids = target_home_ids(job)
             ctx = RiskContext(month=job.month, home_ids=home_ids,
-                              full=job.scope != RecomputeScope.HOMES)
+                              full=job.scope != RecomputeScope.HOMES, summary=True)
             ratings = ratings_compute(model=model, ctx=ctx, progress=progress)
             written, moved = ratings_write(ratings=ratings, month=ctx.month, model=model, job=job,
                                            progress=progress)

@@ -21,7 +21,7 @@ from commissioning.exports import csv_response
 from quality import charts
 from quality.reports import add_months
 
-from .. import selectors, series
+from .. import meeting_selectors, selectors, series
 from ..charts import xmr_chart
 from ..choices import Rag
 from ..filtersets import RiskRatingPageFilterSet, month_value
@@ -157,7 +157,16 @@ def risk_home(request, pk):
         "spc": _spc_charts(home, last_month),
         "spc_first": add_months(last_month, 1 - SPC_MONTHS), "spc_last": last_month,
         "previous": [rating_row(r) for r in ratings[1:]],
+        **_soft_intelligence(request.user, home),
     })
+
+
+def _soft_intelligence(user, home) -> dict:
+    """For JIG members only: the live soft intelligence of their groups about the home."""
+    if not meeting_selectors.seats(user).exists():
+        return {}
+    items = meeting_selectors.soft_intelligence_visible_to(user).filter(care_home=home)
+    return {"jig_member": True, "soft_intelligence": list(items[:20])}
 
 
 def _score_chart(ratings):

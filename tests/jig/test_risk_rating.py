@@ -40,6 +40,7 @@ from decimal import Decimal
 import pytest
 
 from carehomes.choices import CqcRatingValue
+from jig import summary
 from jig.feeds.codes import HospitalKind, Outcome
 from jig.models import RiskRating
 from jig.risk.context import RiskContext
@@ -192,6 +193,19 @@ def test_each_component_says_what_it_shows_and_why(scenario):
     for components in ratings.values():
         for component in components.values():
             assert component["why"].endswith(".") and component["display"]
+
+
+@pytest.mark.django_db
+def test_the_feeds_monthly_summary_gives_the_same_ratings_as_the_records(scenario):
+    a, b, c = scenario
+    summary.refresh()  # what the recompute does first
+    for full, homes in ((True, [a.pk, b.pk, c.pk]), (False, [b.pk])):
+        by_source = [{r.home_id: (r.score, r.rag, r.components) for r in ratings_compute(
+                          model=risk_model_current(),
+                          ctx=RiskContext(month=MONTH, home_ids=homes, full=full, summary=from_summary,
+                                          today=dt.date(2026, 1, 1)))}
+                     for from_summary in (False, True)]
+        assert by_source[0] == by_source[1]
 
 
 @pytest.mark.django_db

@@ -100,3 +100,20 @@ def test_concern_in_last_falls_back_to_xmr_for_short_series_and_gaps():
     assert concern_in_last(short, 3) is True
     gappy = [1, None] * 12
     assert concern_in_last(gappy, 3) is _xmr_concern(gappy)
+
+
+@pytest.mark.parametrize("periods", [1, 2, 3, 4, 5, 6, 8])
+def test_concern_in_last_agrees_with_xmr_for_any_number_of_last_points(periods):
+    """The quick answers (rule 1 at once; no rule possible) are held to the rules for every
+    window, for whole numbers and fractions, long and short series."""
+    rng = random.Random(f"periods {periods}")
+    cases = [[rng.choice([0, 0, 1, 2, 3, 5]) for _ in range(rng.choice([13, 18, 24, 30]))]
+             for _ in range(800)]
+    cases += [[max(0, round(rng.gauss(5 + 3 * (n > 16), 2))) for n in range(24)] for _ in range(800)]
+    cases += [[rng.random() * 10 for _ in range(24)] for _ in range(300)]
+    cases += [sorted(rng.choices(range(8), k=24))[::rng.choice([1, -1])] for _ in range(200)]
+    for values in cases:
+        months = [dt.date(2000 + i // 12, i % 12 + 1, 1) for i in range(len(values))]
+        expected = spc.xmr(zip(months, values, strict=True),
+                           direction=spc.Direction.LOWER_IS_BETTER).has_concern_in_last(periods)
+        assert concern_in_last(values, periods) is expected, values
