@@ -110,6 +110,7 @@ def _users(orgs) -> list[DemoUser]:
          orgs["icb"]),
         ("quality.officer@demo.portal.nhs.uk", "Quinn Officer", Role.QUALITY_OFFICER,
          orgs["sub_icb_1"]),
+        ("senior.officer@demo.portal.nhs.uk", "Sam Senior", Role.SENIOR_QUALITY_OFFICER, orgs["icb"]),
         ("manager@demo.portal.nhs.uk", "Morgan Manager", Role.CARE_HOME_MANAGER, provider),
         ("jig.chair@demo.portal.nhs.uk", "Jo Chair", Role.JIG_CHAIR, orgs["council_1"]),
         ("jig.member@demo.portal.nhs.uk", "Jamie Member", Role.JIG_MEMBER, orgs["ambulance"]),

@@ -1,4 +1,5 @@
-"""Celery tasks for monthly returns: thin wrappers over the services."""
+"""Celery tasks for monthly returns: thin wrappers over the services. Celery's autodiscovery
+imports this module, so the visits' tasks are imported here too."""
 
 import logging
 
@@ -9,6 +10,10 @@ from django.utils import timezone
 from commissioning.jobs import advisory_lock
 
 from . import reminders
+from .visits.tasks import overdue_actions_task, report_pdf_task
+
+__all__ = ["commissioner_digest_task", "overdue_actions_task", "reminders_send_task", "report_pdf_task",
+           "return_upload_task"]
 
 # Reminders -------------------------------------------------------------------------------
 
