@@ -114,3 +114,110 @@ class HomeMatchRuleAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["match_key", "care_home", "created_on", "created_by"]
     search_fields = ["match_key", "care_home__name"]
     list_select_related = ["care_home", "created_by"]
+
+
+# --- JIG meetings ---------------------------------------------------------------------------------
+# Groups, documents, membership and meetings are for looking up here. What members say in
+# confidence (soft intelligence, deep-dive answers, minutes, chairs' reasons) is not shown:
+# the admin site is not the JIG, and administrators are not members (docs/jig-meetings.md).
+
+from .models import (  # noqa: E402
+    Attendance,
+    ConfidentialitySignature,
+    GroupDocument,
+    HomeFlag,
+    JigAction,
+    JigGroup,
+    JigMembership,
+    Meeting,
+    MeetingPack,
+    PlanningApplication,
+    SoftIntelligence,
+)
+
+
+class GroupDocumentInline(admin.TabularInline):
+    model = GroupDocument
+    extra = 0
+    fields = ["kind", "version", "is_current", "published_on", "published_by", "notes"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JigGroup)
+class JigGroupAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["name", "is_active", "meeting_week", "meeting_weekday", "meeting_time", "quorum_members"]
+    inlines = [GroupDocumentInline]
+
+
+@admin.register(JigMembership)
+class JigMembershipAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["user", "group", "organisation", "role", "starts_on", "ends_on"]
+    list_filter = ["group", "role"]
+    search_fields = ["user__full_name", "user__email", "organisation__name"]
+    list_select_related = ["user", "group", "organisation"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["membership", "status", "note", "recorded_at", "recorded_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SignatureInline(AttendanceInline):
+    model = ConfidentialitySignature
+    fields = ["user", "membership", "statement", "signed_at"]
+    readonly_fields = fields
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["group", "month", "starts_at", "status", "was_quorate"]
+    list_filter = ["group", "status"]
+    exclude = ["minutes"]
+    inlines = [AttendanceInline, SignatureInline]
+
+
+@admin.register(HomeFlag)
+class HomeFlagAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "care_home", "flagged_at", "removed_at"]
+    list_select_related = ["meeting__group", "care_home"]
+    fields = ["meeting", "care_home", "flagged_at", "refreshed_at", "removed_at"]
+
+
+@admin.register(SoftIntelligence)
+class SoftIntelligenceAdmin(ReadOnlyAdmin):
+    """That an item exists, and its state: never what it says."""
+
+    list_display = ["care_home", "group", "reported_on", "category", "sensitivity", "archived_at"]
+    list_filter = ["group", "category", "sensitivity"]
+    list_select_related = ["care_home", "group"]
+    fields = ["group", "care_home", "reported_on", "category", "sensitivity", "recorded_by", "archived_at"]
+
+
+@admin.register(JigAction)
+class JigActionAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["__str__", "meeting", "owner_organisation", "owner", "due_on", "status", "is_training"]
+    list_filter = ["status", "is_training", "training_theme"]
+    list_select_related = ["meeting__group", "owner_organisation", "owner"]
+
+
+@admin.register(PlanningApplication)
+class PlanningApplicationAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["reference", "council", "postcode", "proposed_beds", "received_on", "decision"]
+    list_filter = ["decision", "group"]
+    search_fields = ["reference", "postcode", "site_address"]
+
+
+@admin.register(MeetingPack)
+class MeetingPackAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "requested_on", "requested_by", "status"]
+    exclude = ["file"]
