@@ -51,7 +51,9 @@ demo: setup  ## Set up, migrate, build the demo area, print the sign-ins and ser
 	$(VPY) manage.py seed_demo
 	$(VPY) manage.py seed_demo_returns
 	$(VPY) manage.py seed_demo_feeds
+	$(VPY) manage.py seed_demo_visits
 	$(VPY) manage.py recompute_risk --months 12
+	$(VPY) manage.py seed_demo_jig
 	@echo "Sign in as commissioner@demo.portal.nhs.uk, or another account listed above, with demo-portal-2026."
 	@echo "Serving the portal on http://127.0.0.1:$(PORT)/ (press Ctrl+C to stop)"
 	$(VPY) manage.py runserver 127.0.0.1:$(PORT)
@@ -68,11 +70,13 @@ lint: setup  ## Check the code with ruff
 migrate: setup  ## Apply database migrations
 	$(VPY) manage.py migrate --no-input
 
-seed: migrate  ## Build the demo area, its monthly returns and feeds, and print the sign-ins
+seed: migrate  ## Build the demo area, its monthly returns, feeds and visits, and print the sign-ins
 	$(VPY) manage.py seed_demo
 	$(VPY) manage.py seed_demo_returns
 	$(VPY) manage.py seed_demo_feeds
+	$(VPY) manage.py seed_demo_visits
 	$(VPY) manage.py recompute_risk --months 12
+	$(VPY) manage.py seed_demo_jig
 
 serve: export DEBUG = true
 serve: setup  ## Serve on PORT without rebuilding the demo area

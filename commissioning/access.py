@@ -20,6 +20,18 @@ return or a rating). The rules per membership:
 * staff of ambulance trusts, acute trusts and other partners see the homes of the area the
   deployment serves (the councils marked as served);
 * administrators and superusers see everything.
+
+A model may narrow this further per membership with a classmethod
+``access_row_q(membership) -> Q | None``: the rows, among the homes the membership reaches,
+that it may see (``None``: all of them). Quality monitoring visits use it so that a
+provider's staff never see a report before it is shared with them, and people who do not
+carry out visits see only published reports (``quality.models.visits.VisitScoped``).
+
+A model marked ``access_confidential = True`` is not opened to administrators and superusers
+by their role: its ``access_row_q`` decides for them as for anyone. The JIG's soft
+intelligence is one (only current JIG members read it); the JIG's meetings are decided by
+``jig.meeting_selectors``, as membership of a group and a signed confidentiality statement
+are the JIG's own records.
 """
 
 from enum import StrEnum
@@ -41,18 +53,29 @@ class Action(StrEnum):
     MONITOR = "monitor"  # area-wide views: return compliance, comparing homes
     READ_RISK = "read_risk"  # risk ratings and the feeds behind them (not care home managers)
     SEND_FEED = "send_feed"  # ambulance and hospital feeds, sent as the user's trust
+    VISIT = "visit"  # plan, carry out and report quality monitoring visits; verify actions
+    RESPOND_TO_REPORT = "respond_to_report"  # providers: comment on a shared report, action plans
+    SENIOR_REVIEW = "senior_review"  # review a report whose findings the provider disputes
+    # The JIG's members' area: meetings, the dashboard, soft intelligence, actions. Each read
+    # also needs a current JIG membership (and a meeting's content a signed statement):
+    # jig.meeting_selectors.
+    JIG_MEMBER_AREA = "jig_member_area"
+    CHAIR_JIG = "chair_jig"  # run a JIG meeting: open, close, flag homes, ask for deep dives
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COMMISSIONER: frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT, Action.IMPORT,
-                                  Action.USE_API, Action.MONITOR, Action.READ_RISK}),
+                                  Action.USE_API, Action.MONITOR, Action.READ_RISK, Action.VISIT}),
     Role.QUALITY_OFFICER: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API, Action.MONITOR,
-                                     Action.READ_RISK}),
+                                     Action.READ_RISK, Action.VISIT}),
+    Role.SENIOR_QUALITY_OFFICER: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API, Action.MONITOR,
+                                            Action.READ_RISK, Action.VISIT, Action.SENIOR_REVIEW}),
     Role.CARE_HOME_MANAGER: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API,
-                                       Action.SUBMIT_RETURN}),
+                                       Action.SUBMIT_RETURN, Action.RESPOND_TO_REPORT}),
     Role.JIG_CHAIR: frozenset({Action.VIEW, Action.EXPORT, Action.USE_API, Action.MONITOR,
-                               Action.READ_RISK}),
-    Role.JIG_MEMBER: frozenset({Action.VIEW, Action.USE_API, Action.MONITOR, Action.READ_RISK}),
+                               Action.READ_RISK, Action.JIG_MEMBER_AREA, Action.CHAIR_JIG}),
+    Role.JIG_MEMBER: frozenset({Action.VIEW, Action.USE_API, Action.MONITOR, Action.READ_RISK,
+                                Action.JIG_MEMBER_AREA}),
     Role.PARTNER_SYSTEM: frozenset({Action.VIEW, Action.USE_API, Action.READ_RISK, Action.SEND_FEED}),
     Role.ADMINISTRATOR: frozenset(Action),
 }
@@ -139,9 +162,9 @@ def restrict(queryset: QuerySet, user, action: Action = Action.VIEW) -> QuerySet
     """Only the rows of ``queryset`` that ``user`` may take ``action`` on."""
     if not allowed(user, action):
         return queryset.none()
-    if is_unrestricted(user):
-        return queryset
     model = queryset.model
+    if is_unrestricted(user) and not getattr(model, "access_confidential", False):
+        return queryset
     from .models import Organisation  # local: models import nothing from here
 
     if issubclass(model, Organisation):
@@ -151,10 +174,13 @@ def restrict(queryset: QuerySet, user, action: Action = Action.VIEW) -> QuerySet
         raise ImproperlyConfigured(
             f"{model.__name__} declares no access_home_path, so access cannot decide who sees it."
         )
+    row_q = getattr(model, "access_row_q", None)
     q = Q(pk__in=[])
     for m in memberships(user):
         if action in ROLE_ACTIONS.get(m.role, ()):
-            q |= membership_homes_q(m, prefix)
+            homes_q = membership_homes_q(m, prefix)
+            narrower = row_q(m) if row_q else None
+            q |= homes_q if narrower is None else homes_q & narrower
     return queryset.filter(q)
 
 
@@ -175,7 +201,7 @@ def primary_role(user) -> str | None:
     """The role that decides the landing page: the broadest one the user holds."""
     if is_unrestricted(user):
         return Role.ADMINISTRATOR
-    order = [Role.COMMISSIONER, Role.QUALITY_OFFICER, Role.JIG_CHAIR, Role.JIG_MEMBER,
-             Role.CARE_HOME_MANAGER, Role.PARTNER_SYSTEM]
+    order = [Role.COMMISSIONER, Role.SENIOR_QUALITY_OFFICER, Role.QUALITY_OFFICER, Role.JIG_CHAIR,
+             Role.JIG_MEMBER, Role.CARE_HOME_MANAGER, Role.PARTNER_SYSTEM]
     held = roles(user)
     return next((r for r in order if r in held), None)

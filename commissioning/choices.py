@@ -23,6 +23,7 @@ class CommissionerKind(models.TextChoices):
 class Role(models.TextChoices):
     COMMISSIONER = "commissioner", "Commissioner"
     QUALITY_OFFICER = "quality_officer", "Quality officer"
+    SENIOR_QUALITY_OFFICER = "senior_quality_officer", "Senior quality officer"
     CARE_HOME_MANAGER = "care_home_manager", "Care home manager"
     JIG_CHAIR = "jig_chair", "JIG chair"
     JIG_MEMBER = "jig_member", "JIG member"

@@ -14,6 +14,8 @@ def portal(request) -> dict:
         if access.allowed(user, access.Action.VIEW):
             nav.append(("Care homes", reverse("carehomes:list")))
             nav.append(("Monthly returns", reverse("quality:return-list")))
+        if access.allowed(user, access.Action.VISIT):
+            nav.append(("Visits", reverse("visits:visit-list")))
         if access.allowed(user, access.Action.MONITOR):
             nav.append(("Return compliance", reverse("quality:compliance")))
             nav.append(("Compare homes", reverse("quality:benchmark")))
@@ -21,6 +23,7 @@ def portal(request) -> dict:
             nav.append(("Risk ratings", reverse("jig:risk-list")))
         if access.allowed(user, access.Action.SEND_FEED) or access.allowed(user, access.Action.READ_RISK):
             nav.append(("Feeds", reverse("jig:feed-list")))
+        nav += _jig_nav(user)
         if access.allowed(user, access.Action.CHANGE):
             nav.append(("Return questions", reverse("quality:indicator-sets")))
         if access.allowed(user, access.Action.IMPORT):
@@ -31,3 +34,16 @@ def portal(request) -> dict:
     return {"portal_name": settings.PORTAL_NAME, "portal_nav": nav,
             "sign_in_attempts": settings.AXES_FAILURE_LIMIT,
             "lockout_minutes": round(settings.AXES_COOLOFF_TIME * 60)}
+
+
+def _jig_nav(user) -> list[tuple[str, str]]:
+    """The JIG's pages: for people who sit on a group now; administrators set groups up."""
+    if not access.allowed(user, access.Action.JIG_MEMBER_AREA):
+        return []
+    from jig.meeting_selectors import seats
+
+    if seats(user).exists():
+        return [("JIG", reverse("jig:meeting-list"))]
+    if access.is_unrestricted(user):
+        return [("JIG groups", reverse("jig:group-list"))]
+    return []

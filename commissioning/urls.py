@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("commissioning.account_urls")),
     path("care-homes/", include("carehomes.urls")),
     path("returns/", include("quality.urls")),
+    path("visits/", include("quality.visit_urls")),
     path("jig/", include("jig.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1.urls)),

@@ -6,7 +6,7 @@ by the benchmarks for people to read and never asserted.
 
 import pytest
 
-from bench import carehome_list, feeds, import_cqc, returns
+from bench import carehome_list, feeds, import_cqc, pack, returns
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
 
@@ -73,3 +73,15 @@ def test_feeds_benchmark_loads_every_file_resends_one_and_times_the_recompute(ca
     out = capsys.readouterr().out
     assert "bare COPY of the same files" in out and "floor: stored rows" in out
     assert "within 2×?" in out and "within 3×?" in out
+
+
+def test_pack_benchmark_renders_the_meeting_pack_for_the_flagged_homes(capsys):
+    figures = pack.main(["--rows", str(ROWS), "--flagged", "3", "--repeat", "1", "--use-current-db"])
+    assert 0 < figures["homes"] <= ROWS and figures["flagged"] == 3
+    render = figures["render"]
+    assert [r["status"] for r in figures["renders"]] == ["succeeded"]
+    assert render["pages"] >= 3 + 4  # a section per flagged home, the cover, agenda, dashboard, actions
+    assert render["bytes"] > 0 and 0 < render["pdf_seconds"] < render["seconds"]
+    assert figures["context"]["queries"] > 0 and figures["context"]["seconds"] > 0
+    out = capsys.readouterr().out
+    assert "meeting_pack_render (whole job)" in out and "of which WeasyPrint" in out

@@ -173,9 +173,23 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "quality.tasks.commissioner_digest_task",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    "visit-actions-overdue-daily": {
+        "task": "quality.visits.tasks.overdue_actions_task",
+        "schedule": crontab(hour=7, minute=15),
+    },
     "risk-recompute-nightly": {
         "task": "jig.risk.tasks.risk_recompute_nightly_task",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # JIG meetings: next month's meeting for every group; then, daily after the recompute, this
+    # month's meetings' flags and overdue action emails (docs/jig-meetings.md).
+    "jig-meetings-schedule-monthly": {
+        "task": "jig.meeting_tasks.meetings_schedule_task",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
+    "jig-daily": {
+        "task": "jig.meeting_tasks.jig_daily_task",
+        "schedule": crontab(hour=6, minute=15),
     },
 }
 
@@ -212,6 +226,20 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "commissioning.choices.JobStatus",
         "RagEnum": "jig.choices.Rag",
         "ReturnStatusEnum": "quality.choices.ReturnStatus",
+        # Quality monitoring visits (quality.api)
+        "ActionPlanStatusEnum": "quality.choices.ActionPlanStatus",
+        "FrameworkStatusEnum": "quality.choices.FrameworkStatus",
+        "PlanActionMoveEnum": "quality.api.visit_serializers.MOVE_CHOICES",
+        "PlanActionStatusEnum": "quality.choices.PlanActionStatus",
+        "VisitKindEnum": "quality.choices.VisitKind",
+        "VisitRatingEnum": "quality.choices.Rating",
+        "VisitStatusEnum": "quality.choices.VisitStatus",
+        # The JIG's meetings (jig.api.meetings)
+        "JigActionStatusEnum": "jig.choices.JigActionStatus",
+        "JigAttendanceStatusEnum": "jig.choices.AttendanceStatus",
+        "JigMeetingStatusEnum": "jig.choices.MeetingStatus",
+        "JigRoleEnum": "jig.choices.JigRole",
+        "PersonSpokenToRoleEnum": "quality.choices.PersonSpokenToRole",  # beside JigRole, both "role"
     },
 }
 
@@ -219,6 +247,11 @@ FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
 # Monthly returns are due on this day of the following month (Capacity Tracker: the 14th).
 RETURNS_DUE_DAY = env.int("RETURNS_DUE_DAY", default=14)
+
+# Who leads a quality monitoring visit, by the home's CQC registration type: council, nhs or
+# joint (quality.visits.planning.lead_organisation_for; docs/visits.md).
+VISIT_LEAD_BY_REGISTRATION = env.dict(
+    "VISIT_LEAD_BY_REGISTRATION", default={"residential": "council", "nursing": "nhs", "dual": "joint"})
 
 # The local authorities the deployment serves are organisations marked "served";
 # the CQC import keeps only homes in those.
