@@ -141,10 +141,12 @@ def concern_in_last(values: Sequence[float | int | None], periods: int,
         periods_ = months or [dt.date(2000 + i // 12, i % 12 + 1, 1) for i in range(n)]
         result = spc.xmr(zip(periods_, values, strict=True), direction=spc.Direction.LOWER_IS_BETTER)
         return result.has_concern_in_last(periods)
-    # The same arithmetic as spc.process_limits, so the lines are identical to the last bit
-    # (fsum adds whole numbers exactly, as it adds their floats).
-    mean = math.fsum(values) / n
-    mr_bar = math.fsum(map(abs, map(operator.sub, values[1:], values))) / (n - 1)
+    # The same arithmetic as spc.process_limits, so the lines are identical to the last bit:
+    # sums of whole numbers are exact (as fsum makes them), and so are their quotients' roundings.
+    total, ranges = sum(values), sum(map(abs, map(operator.sub, values[1:], values)))
+    if type(total) is not int or type(ranges) is not int:
+        total, ranges = math.fsum(values), math.fsum(map(abs, map(operator.sub, values[1:], values)))
+    mean, mr_bar = total / n, ranges / (n - 1)
     spread = spc.LIMIT_FACTOR * mr_bar
     upper, sigma_upper = mean + spread, mean + spc.SIGMA_FRACTION * spread
     settled = _settled(values, periods, mean, upper, sigma_upper)

@@ -2,6 +2,7 @@
 what it gives is what the records give."""
 
 import datetime as dt
+import random
 
 import pytest
 from django.db import connection
@@ -171,3 +172,33 @@ def test_emptying_a_feed_table_counts_it_again(area):
 def test_a_refresh_with_nothing_noted_writes_nothing(django_assert_max_num_queries):
     with django_assert_max_num_queries(6):  # savepoint, lock, take the notes, look, drop, release
         assert summary.refresh() == {}
+
+
+def test_records_moving_at_random_are_counted_right_month_by_month(area):
+    """Records moved between homes and months, each change noted for just the months it
+    touched (as the loader notes them): the summary's packed series, updated month by month,
+    stay equal to the records and to the series packed afresh."""
+    rng = random.Random(20261123)
+    homes = [area.home, area.second_home, area.other_home]
+    months = [dt.date(2024 + n // 12, n % 12 + 1, 1) for n in range(24)]
+    batch = FeedBatchFactory()
+    incidents = [AmbulanceIncidentFactory(batch=batch, care_home=rng.choice(homes),
+                                          called_at=at(m.year, m.month, rng.randint(1, 28)))
+                 for m in rng.sample(months, 8) for _ in range(rng.randint(1, 3))]
+    summary.refresh()
+    for _ in range(4):
+        noted = []
+        for incident in rng.sample(incidents, 4):
+            month, home = rng.choice(months), rng.choice(homes)
+            noted += [(incident.care_home_id, incident.called_at.date().replace(day=1)), (home.pk, month)]
+            incident.care_home, incident.called_at = home, at(month.year, month.month, 10)
+            incident.save()
+        FeedMonthChange.objects.all().delete()  # the saves' notes for the whole feed: not these
+        FeedMonthChange.objects.create(kind=FeedKind.AMBULANCE, care_home_ids=[h for h, _ in noted],
+                                       first_months=[m for _, m in noted], last_months=[m for _, m in noted])
+        matches_the_records(homes)
+    ids = [home.pk for home in homes]
+    patched = summary.monthly_counts(FIRST, LAST, ids)
+    summary.mark_everything()
+    summary.refresh()
+    assert summary.monthly_counts(FIRST, LAST, ids) == patched
