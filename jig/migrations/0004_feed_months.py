@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='riskrating',
             name='components_digest',
-            field=models.CharField(blank=True, editable=False, help_text="MD5 of the components' JSON as written: a recompute that works out the same components leaves them as they are (jig.risk.store).", max_length=32),
+            field=models.CharField(blank=True, editable=False, help_text="SHA-256 of the components' JSON as written: a recompute that works out the same components leaves them as they are (jig.risk.store).", max_length=64),
         ),
         migrations.RunSQL(RATING_STORAGE_SQL, reverse_sql=RATING_STORAGE_REVERSE_SQL),
         migrations.AlterField(

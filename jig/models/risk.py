@@ -119,8 +119,8 @@ class RiskRating(models.Model):
     rag = models.CharField("RAG", max_length=5, choices=Rag.choices)
     components = models.JSONField(default=list)
     components_digest = models.CharField(
-        max_length=32, blank=True, editable=False,
-        help_text="MD5 of the components' JSON as written: a recompute that works out the same "
+        max_length=64, blank=True, editable=False,
+        help_text="SHA-256 of the components' JSON as written: a recompute that works out the same "
                   "components leaves them as they are (jig.risk.store).")
     previous_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     previous_rag = models.CharField(max_length=5, choices=Rag.choices, blank=True)

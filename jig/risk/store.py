@@ -3,7 +3,7 @@ statements for every home at once, so a rerun replaces a rating rather than addi
 database's unique constraint on home and month backs it up).
 
 A rating's components (about 4 KB of JSON a home, 60 MB nationally) are sent only when they
-changed: ``RiskRating.components_digest`` is the MD5 of their JSON as last written, and a
+changed: ``RiskRating.components_digest`` is the SHA-256 of their JSON as last written, and a
 rerun that works out the same components (the nightly recompute on a day no feed changed
 them, a feed batch's homes whose figures did not move) sends only the digest. Those ratings
 keep their stored components and get the rest again: score, RAG, model, the comparison with
@@ -79,7 +79,7 @@ CHAIN_SQL = f"""
 
 def digest(components_json: str) -> str:
     """What ``RiskRating.components_digest`` holds for these components."""
-    return hashlib.md5(components_json.encode(), usedforsecurity=False).hexdigest()
+    return hashlib.sha256(components_json.encode()).hexdigest()
 
 
 def ratings_write(*, ratings: list, month, model: RiskModel, job: RiskRecompute | None,
