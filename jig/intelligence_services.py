@@ -19,6 +19,7 @@ from commissioning.models import Organisation
 from .choices import JIG_ACTION_OUTSTANDING, VOTING_ROLES, JigActionStatus, MeetingStatus, PlanningDecision
 from .meeting_selectors import group_homes, is_chair, meeting_quorum, require_meeting_content, seats
 from .models import JigAction, JigGroup, JigMembership, Meeting, PlanningApplication, SoftIntelligence
+from .risk.services import recompute_homes_later
 
 
 def _voting_seat(user, group: JigGroup) -> JigMembership:
@@ -53,6 +54,7 @@ def soft_intelligence_record(*, group: JigGroup, care_home: CareHome, user, sour
     _check_reported_on(reported_on)
     item.full_clean()
     item.save()
+    recompute_homes_later(home_ids=[care_home.pk])  # soft intelligence is a risk component
     return item
 
 
@@ -86,6 +88,7 @@ def soft_intelligence_update(*, item: SoftIntelligence, user, **changes) -> Soft
     item.modified_by = user
     item.full_clean()
     item.save()
+    recompute_homes_later(home_ids=[item.care_home_id])
     return item
 
 
@@ -100,6 +103,7 @@ def soft_intelligence_archive(*, item: SoftIntelligence, user, reason: str) -> S
     item.modified_by = user
     item.full_clean()
     item.save()
+    recompute_homes_later(home_ids=[item.care_home_id])
     return item
 
 

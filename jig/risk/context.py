@@ -133,6 +133,13 @@ class RiskContext:
         return f"{self.window_first:%B %Y} to {self.window_last:%B %Y}"
 
     @cached_property
+    def rating_day(self) -> dt.date:
+        """The day the rating speaks for, where a component reads a state rather than a
+        window of events (visit ratings, overdue actions): today for this month or a later
+        one, the month's last day for a past month."""
+        return min(self.today, add_months(self.month, 1) - dt.timedelta(days=1))
+
+    @cached_property
     def spc_months(self) -> list[dt.date]:
         return months_ending(add_months(self.month, -1), SPC_MONTHS)
 

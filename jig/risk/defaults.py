@@ -1,19 +1,20 @@
-"""Version 1 of the risk model, as the data migration makes it.
+"""The risk model the portal ships, as the data migrations make it.
 
 The codes, weights and thresholds are each component's defaults (``components.REGISTRY``,
-in its order). Weights sum to 100. A home is amber from a score of 25 and red from 50:
-for example red on call-outs and emergency admissions (15 each), falls-related call-outs
-and SPC signals (10 each). The data migration keeps its own copy of this table, as
-migrations must not change when code does.
+in its order): version 2, which added the visit rating, overdue visit actions and soft
+intelligence to version 1's fifteen components. Weights sum to 100. A home is amber from a
+score of 25 and red from 50: for example red on call-outs and emergency admissions (12
+each), falls-related call-outs and SPC signals (8 each) and a Poor visit rating (10). Each
+data migration keeps its own copy of its table, as migrations must not change when code does.
 """
 
 from decimal import Decimal
 
 from .components import REGISTRY
 
-VERSION_1_NAME = "Version 1"
-VERSION_1_NOTES = ("The first model: ambulance and hospital activity against the area, SPC signals, "
-                   "CQC's rating and the monthly returns.")
+SHIPPED_NOTES = ("Ambulance and hospital activity against the area, SPC signals, CQC's rating, the "
+                 "monthly returns, the latest quality monitoring visit, overdue visit actions and the "
+                 "JIG's soft intelligence.")
 AMBER_FROM = Decimal(25)
 RED_FROM = Decimal(50)
 

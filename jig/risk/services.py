@@ -34,8 +34,9 @@ def _next_version() -> int:
 
 
 def risk_model_current() -> RiskModel:
-    """The published model in use. The data migration makes version 1; a database emptied
-    since (a flushed test database) gets it again from the components' defaults."""
+    """The published model in use. The data migrations make versions 1 and 2; a database
+    emptied since (a flushed test database) gets the shipped model from the components'
+    defaults."""
     current = RiskModel.objects.filter(is_current=True).first()
     if current is not None:
         return current
@@ -43,8 +44,9 @@ def risk_model_current() -> RiskModel:
         advisory_xact_lock(RISK_MODEL_LOCK)  # two workers on an empty database make it once
         current = RiskModel.objects.filter(is_current=True).first()
         if current is None:
+            version = _next_version()
             current = RiskModel.objects.create(
-                version=_next_version(), name=defaults.VERSION_1_NAME, notes=defaults.VERSION_1_NOTES,
+                version=version, name=f"Version {version}", notes=defaults.SHIPPED_NOTES,
                 is_current=True, published_on=timezone.now(), amber_from=defaults.AMBER_FROM,
                 red_from=defaults.RED_FROM)
             RiskComponent.objects.bulk_create(

@@ -28,7 +28,7 @@ from ..choices import (
     VisitEventKind,
 )
 from ..models import ActionPlan, ActionUpdate, PlanAction, Standard, Visit, VisitStandardRating
-from .events import event_record, require_can
+from .events import event_record, home_rerate_later, require_can
 from .timing import action_plan_due_on
 
 A = access.Action
@@ -164,6 +164,8 @@ def plan_action_update(*, action: PlanAction, user, description: str | None = No
                  summary=f"Action for standard {action.standard.code} changed."
                          + (f" {reason.strip()}" if reason.strip() else ""),
                  action=action.pk, before=before, after=after)
+    if plan.status == ActionPlanStatus.SUBMITTED and before["target_on"] != after["target_on"]:
+        home_rerate_later(plan.visit)
     return action
 
 
@@ -199,6 +201,7 @@ def action_plan_submit(*, plan: ActionPlan, user) -> ActionPlan:
                  summary="Action plan submitted"
                          + (f", {(today - plan.due_on).days} days late." if late else "."),
                  plan=plan.pk, late=late)
+    home_rerate_later(plan.visit)
     return plan
 
 
@@ -245,6 +248,7 @@ def plan_action_move(*, action: PlanAction, user, to_status: str, note: str = ""
         plan.save(update_fields=["status", "closed_on", "modified_by", "modified_on"])
         event_record(visit=plan.visit, kind=VisitEventKind.PLAN_CLOSED, user=user,
                      summary="Every action verified: the action plan is closed.", plan=plan.pk)
+    home_rerate_later(plan.visit)
     return action
 
 

@@ -20,3 +20,11 @@ def require_can(user, action: access.Action, obj, message: str) -> None:
     ``PermissionDenied`` with ``message`` unless ``access`` lets ``user`` take ``action`` on ``obj``."""
     if not access.can(user, action, obj):
         raise PermissionDenied(message)
+
+
+def home_rerate_later(visit: Visit) -> None:
+    """The home's published visit rating and its overdue actions are risk components: rate the
+    home again once the caller's transaction commits."""
+    from jig.risk.services import recompute_homes_later  # the JIG builds on visits, not the reverse
+
+    recompute_homes_later(home_ids=[visit.care_home_id])

@@ -38,7 +38,7 @@ from ..models import (
 )
 from .action_plans import action_plan_require
 from .conduct import standard_applies, status_or_error, visit_lock
-from .events import event_record, require_can
+from .events import event_record, home_rerate_later, require_can
 from .scoring import ratings_store
 from .timing import comments_close_on
 
@@ -368,4 +368,5 @@ def report_publish(*, visit: Visit, user) -> Visit:
                  rating=visit.published_rating, published_on=visit.published_on.isoformat())
     if reasons := plan_reasons(visit):
         action_plan_require(visit=visit, reasons=reasons)
+    home_rerate_later(visit)
     return visit

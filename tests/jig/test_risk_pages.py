@@ -122,7 +122,7 @@ def test_only_people_who_may_change_manage_the_model_and_recompute(area, client_
     current = services.risk_model_current()
     assert client.post(reverse("jig:risk-model-copy", args=[current.pk])).status_code == 403
     assert client.post(reverse("jig:risk-recomputes")).status_code == 403
-    assert RiskModel.objects.count() == 1 and not RiskRecompute.objects.exists()
+    assert RiskModel.objects.count() == 2 and not RiskRecompute.objects.exists()
 
 
 def test_risk_ratings_are_in_the_menu_of_people_who_read_risk_only(area, client_for):
@@ -330,15 +330,15 @@ def test_a_commissioner_copies_edits_and_publishes_a_new_version(area, client_fo
     form = client.get(reverse("jig:risk-model-edit", args=[draft.pk])).context["form"]
     data = {name: form[name].value() for name in form.fields}
     data.update({"amber_from": "20", "red_from": "45",
-                 f"{first.code}-weight": str(first.weight + 5),
-                 f"{second.code}-weight": str(second.weight - 5),
+                 f"{first.code}-weight": str(first.weight + 3),
+                 f"{second.code}-weight": str(second.weight - 3),
                  f"{first.code}-red_from": str(first.red_from + 1)})
     response = client.post(reverse("jig:risk-model-edit", args=[draft.pk]), data)
     assert response.status_code == 302, response.context["form"].errors
     draft.refresh_from_db()
     first.refresh_from_db()
     assert (draft.amber_from, draft.red_from) == (20, 45)
-    assert first.weight == list(current.components.all())[0].weight + 5
+    assert first.weight == list(current.components.all())[0].weight + 3
     assert draft.total_weight == 100
 
     detail = client.get(reverse("jig:risk-model", args=[draft.pk])).content.decode()

@@ -33,13 +33,15 @@ UTC = dt.UTC
 APRIL, MAY = dt.date(2025, 4, 1), dt.date(2025, 5, 1)
 
 
-def busy(area, months, per_month):
-    """``per_month`` call-outs at the first home in each of ``months``: it rates red on call-outs."""
+def busy(area, months, per_month, *, falls=False):
+    """``per_month`` call-outs at the first home in each of ``months``: it rates red on call-outs
+    (and on falls-related call-outs with ``falls``)."""
     batch = FeedBatchFactory()
     for month in months:
         for n in range(per_month):
             AmbulanceIncidentFactory(batch=batch, care_home=area.home,
-                                     called_at=dt.datetime(month.year, month.month, 2 + n, 12, tzinfo=UTC))
+                                     called_at=dt.datetime(month.year, month.month, 2 + n, 12, tzinfo=UTC),
+                                     is_fall=falls)
 
 
 def run(month, scope=RecomputeScope.FULL, **kwargs) -> RiskRecompute:
@@ -104,7 +106,7 @@ def test_recomputing_an_earlier_month_updates_the_next_months_comparison(area):
 @pytest.mark.django_db
 def test_rag_moves_since_last_month_are_counted(area):
     run(APRIL)
-    busy(area, [dt.date(2025, 4, 1)], 6)
+    busy(area, [dt.date(2025, 4, 1)], 6, falls=True)
     job = run(MAY)
     may = RiskRating.objects.get(care_home=area.home, month=MAY)
     assert may.previous_rag == "green" and may.rag != "green"

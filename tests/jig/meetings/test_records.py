@@ -121,3 +121,22 @@ def test_a_member_cannot_record_the_groups_decision(jig, application):
     with pytest.raises(PermissionDenied):
         isv.planning_decision_record(application=application, meeting=jig.meeting, user=jig.ambulance,
                                      decision=PlanningDecision.SUPPORT, reasons="Needed")
+
+
+def test_logging_correcting_or_archiving_soft_intelligence_rates_the_home_again(
+        jig, django_capture_on_commit_callbacks):
+    """Soft intelligence is a risk component, so each change queues a recompute of its home."""
+    from jig.choices import RecomputeScope
+    from jig.models import RiskRating, RiskRecompute
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item = record(jig, jig.ambulance, sensitivity=Sensitivity.HIGH)
+    job = RiskRecompute.objects.get()
+    assert (job.scope, job.home_ids) == (RecomputeScope.HOMES, [jig.area.home.pk])
+    rating = RiskRating.objects.get(care_home=jig.area.home)
+    soft = next(c for c in rating.components if c["code"] == "soft_intelligence")
+    assert (soft["value"], soft["display"]) == (3, "1 concern, weighing 3")
+    with django_capture_on_commit_callbacks(execute=True):
+        isv.soft_intelligence_update(item=item, user=jig.chair, sensitivity=Sensitivity.LOW)
+        isv.soft_intelligence_archive(item=item, user=jig.chair, reason="Recorded in error")
+    assert RiskRecompute.objects.count() == 3

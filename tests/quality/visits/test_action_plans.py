@@ -213,3 +213,21 @@ def test_a_notice_that_fails_to_send_is_tried_again(plan, people, monkeypatch, m
         run = overdue_run(today=late)
     assert run.failed and not VisitNotice.objects.exists()
     assert overdue_notices_send(today=late).sent and len(mailoutbox) == 1
+
+
+def test_publishing_submitting_and_moving_actions_rate_the_home_again(area, people):
+    """The visit rating and overdue actions are risk components: each of these records a
+    recompute of the home, queued once it commits."""
+    from jig.models import RiskRecompute
+
+    def jobs():
+        return list(RiskRecompute.objects.values_list("home_ids", flat=True))
+
+    visit = published_visit(area.home, people, by_standard={"12": 1, "7": 2})
+    assert jobs() == [[area.home.pk]]
+    actions = submitted(visit.action_plan, people)
+    assert len(jobs()) == 2
+    for action in actions:
+        services.plan_action_complete(action=action, user=people.manager, evidence="Rota attached.")
+        services.plan_action_verify(action=action, user=people.officer)
+    assert len(jobs()) == 6 and set(map(tuple, jobs())) == {(area.home.pk,)}  # each move
