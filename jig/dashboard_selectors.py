@@ -18,6 +18,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from quality.choices import Rating
+from quality.models import Visit
 from quality.reports import add_months
 
 from .choices import JIG_ACTION_OUTSTANDING, RAG_ORDER, Movement, Rag
@@ -68,6 +70,8 @@ class DashboardRow:
     spc_signals: int = 0
     spc_series: list[str] = field(default_factory=list)
     cqc_rating: str = ""
+    visit_rating: str = ""  # the latest published quality monitoring visit's overall rating
+    visit_published_on: dt.date | None = None
     late_returns: int | None = None
     open_actions: int = 0
     soft_intelligence: int = 0
@@ -78,6 +82,10 @@ class DashboardRow:
         if self.score is None or self.previous_score is None:
             return None
         return self.score - self.previous_score
+
+    @property
+    def visit_label(self) -> str:
+        return Rating(self.visit_rating).label if self.visit_rating else ""
 
     @property
     def is_flagged(self) -> bool:
@@ -119,6 +127,11 @@ def _count(queryset) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def _latest_visit(field_name: str) -> Subquery:
+    return Subquery(Visit.objects.filter(care_home=OuterRef("pk"), published_on__isnull=False)
+                    .exclude(published_rating="").order_by("-published_on", "-pk").values(field_name)[:1])
+
+
 def _annotated_homes(group: JigGroup, month: dt.date, previous_month: dt.date):
     actions = JigAction.objects.filter(care_home=OuterRef("pk"), meeting__group=group,
                                        status__in=JIG_ACTION_OUTSTANDING)
@@ -130,7 +143,9 @@ def _annotated_homes(group: JigGroup, month: dt.date, previous_month: dt.date):
                       current_rag=_latest(month, "rag"), current_score=_latest(month, "score"),
                       previous_rag=_latest(previous_month, "rag"),
                       previous_score=_latest(previous_month, "score"),
-                      open_action_count=_count(actions), soft_intelligence_count=_count(intelligence))
+                      open_action_count=_count(actions), soft_intelligence_count=_count(intelligence),
+                      visit_rating=_latest_visit("published_rating"),
+                      visit_published_on=_latest_visit("published_on"))
             .annotate(current_rank=_rank("current_rag"), previous_rank=_rank("previous_rag"))
             .annotate(movement=Case(
                 When(current_rag__isnull=True, then=Value("")),
@@ -167,7 +182,8 @@ def _row(home, components: list[dict] | None, flag: HomeFlag | None, flags_shown
                for code in RATE_CODES if code in by_code],
         spc_signals=int(facts.spc_count),
         spc_series=sorted(SERIES[c].label if c in SERIES else c for c in series),
-        cqc_rating=home.cqc_overall_rating, late_returns=int(late) if late is not None else None,
+        cqc_rating=home.cqc_overall_rating, visit_rating=home.visit_rating or "",
+        visit_published_on=home.visit_published_on, late_returns=int(late) if late is not None else None,
         open_actions=home.open_action_count, soft_intelligence=home.soft_intelligence_count,
         flag_reasons=(flag.all_reasons if flag else []) if flags_shown else None)
 

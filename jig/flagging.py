@@ -8,16 +8,15 @@ the meeting's month with its rating for the month of the group's previous meetin
   a sudden fall is often data that stopped coming, which also needs a look);
 * ``new_spc_signal``: a monthly series shows special cause variation of concern that it
   did not show then;
-* ``cqc_inadequate``: CQC's latest overall rating is Inadequate.
+* ``cqc_inadequate``: CQC's latest overall rating is Inadequate;
+* ``visit_poor``: the latest published quality monitoring visit rated the home Poor.
 
 Each rule is a small object: ``check(facts, loaded)`` is pure (it reads the ``HomeFacts``
 and whatever the rule's ``load`` fetched) and gives the reason in plain English, or None.
 ``load(home_ids)`` fetches, for every home at once, anything the ratings do not hold (the
-CQC rule reads the registry). A rule about another published rating is one more
-``LatestRatingRule`` entry with its loader: for example a quality monitoring visit rated
-Poor, ``LatestRatingRule("visit_poor", "The latest published quality monitoring visit
-rating", frozenset({"poor"}), load=published_visit_ratings)`` where
-``published_visit_ratings(home_ids) -> {home_id: (rating, label, published_on)}``.
+CQC rule reads the registry, the visit rule the published visits). A rule about another
+published rating is one more ``LatestRatingRule`` entry with its loader, which gives
+``{home_id: (rating, label, published_on)}`` for every home at once.
 
 ``homes_to_flag`` runs every rule over every home; ``jig.agenda_services`` stores the result.
 """
@@ -29,6 +28,8 @@ from decimal import Decimal
 
 from carehomes.choices import CqcRatingValue
 from carehomes.models import CareHome
+from quality.choices import Rating
+from quality.models import Visit
 
 from .choices import RAG_ORDER, Rag
 from .series import SERIES
@@ -201,12 +202,23 @@ def cqc_ratings(home_ids: list[int]) -> dict[int, tuple]:
     return {pk: (rating, labels.get(rating, rating), published) for pk, rating, published in rows}
 
 
+def published_visit_ratings(home_ids: list[int]) -> dict[int, tuple]:
+    """Each home's latest published quality monitoring visit rating (one query)."""
+    rows = (Visit.objects.filter(care_home_id__in=home_ids, published_on__isnull=False)
+            .exclude(published_rating="").order_by("care_home_id", "-published_on", "-pk")
+            .distinct("care_home_id").values_list("care_home_id", "published_rating", "published_on"))
+    labels = dict(Rating.choices)
+    return {pk: (rating, labels.get(rating, rating), published) for pk, rating, published in rows}
+
+
 RULES: list[Rule] = [
     TurnedRed(),
     MovedBands(),
     NewSpcSignal(),
     LatestRatingRule("cqc_inadequate", "CQC's latest overall rating", frozenset({CqcRatingValue.INADEQUATE}),
                      load_ratings=cqc_ratings),
+    LatestRatingRule("visit_poor", "The latest published quality monitoring visit rating",
+                     frozenset({Rating.POOR}), load_ratings=published_visit_ratings),
 ]
 
 

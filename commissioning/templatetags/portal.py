@@ -6,8 +6,9 @@ register = template.Library()
 
 RATING_COLOURS = {"outstanding": "#007f3b", "good": "#005eb8",
                   "requires_improvement": "#ffb81c", "inadequate": "#d5281b"}
-RATING_TAGS = {"outstanding": "green", "good": "blue", "requires_improvement": "orange",
-               "inadequate": "red"}
+# CQC's ratings and the quality monitoring visits' (Excellent ... Poor) share the colours.
+RATING_TAGS = {"outstanding": "green", "excellent": "green", "good": "blue",
+               "requires_improvement": "orange", "inadequate": "red", "poor": "red"}
 
 
 @register.filter

@@ -1,5 +1,7 @@
 """The dashboard members review before and during a meeting, and the pack's context."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -12,9 +14,11 @@ from jig import meeting_services as ms
 from jig.agenda_services import flag_add
 from jig.choices import JigActionStatus, Movement, Rag
 from jig.dashboard_selectors import DashboardFilters, dashboard_rows
+from quality.choices import Rating, VisitStatus
 from quality.reports import add_months
 from tests.carehomes.factories import CareHomeFactory
 from tests.jig.factories import RiskRatingFactory
+from tests.quality.visits.factories import VisitFactory
 
 from .factories import JigActionFactory, SoftIntelligenceFactory
 
@@ -42,6 +46,11 @@ def rated(jig):
     return month
 
 
+def published_visit(home, on, rating):
+    VisitFactory(care_home=home, status=VisitStatus.PUBLISHED, planned_on=on, started_on=on, shared_on=on,
+                 comments_close_on=on + dt.timedelta(days=14), published_on=on, published_rating=rating)
+
+
 def rows_by_home(dashboard):
     return {row.home: row for row in dashboard.rows}
 
@@ -54,6 +63,8 @@ def test_every_home_of_the_area_with_its_rating_movement_and_components(jig, rat
     SoftIntelligenceFactory(group=jig.group, care_home=jig.area.home, archived_reason="Wrong home",
                             archived_at=jig.meeting.starts_at)
     type(jig.area.home).objects.filter(pk=jig.area.home.pk).update(cqc_overall_rating=CqcRatingValue.INADEQUATE)
+    published_visit(jig.area.home, dt.date(2025, 5, 1), Rating.GOOD)
+    published_visit(jig.area.home, dt.date(2026, 1, 12), Rating.REQUIRES_IMPROVEMENT)  # the latest
     dashboard = dashboard_rows(jig.ambulance, group=jig.group, month=rated)
     rows = rows_by_home(dashboard)
     assert set(rows) == {jig.area.home, jig.area.second_home}  # not other_home: another council's
@@ -66,6 +77,9 @@ def test_every_home_of_the_area_with_its_rating_movement_and_components(jig, rat
     assert (red.spc_signals, red.spc_series) == (1, ["Falls-related call-outs"])
     assert (red.cqc_rating, red.late_returns, red.open_actions, red.soft_intelligence) == (
         CqcRatingValue.INADEQUATE, 2, 1, 1)
+    assert (red.visit_rating, red.visit_label, red.visit_published_on) == (
+        Rating.REQUIRES_IMPROVEMENT, "Requires improvement", dt.date(2026, 1, 12))
+    assert rows[jig.area.second_home].visit_label == ""
     assert red.risk_url == f"/jig/risk/homes/{jig.area.home.pk}/"
     assert rows[jig.area.second_home].movement == Movement.NEW
     assert dashboard.rows[0].home == jig.area.home  # highest score first

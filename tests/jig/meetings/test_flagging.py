@@ -110,15 +110,36 @@ def test_cqc_requires_improvement_is_not_flagged_and_no_rating_is_needed():
 
 
 def test_another_published_rating_is_one_more_rule():
-    def published_visit_ratings(home_ids):
-        return {pk: ("poor", "Poor", dt.date(2026, 3, 9)) for pk in home_ids}
+    def made_up_ratings(home_ids):
+        return {pk: ("inadequate", "Inadequate", dt.date(2026, 3, 9)) for pk in home_ids}
 
-    visit_poor = LatestRatingRule("visit_poor", "The latest quality monitoring visit rating",
-                                  frozenset({"poor"}), load_ratings=published_visit_ratings)
-    flagged = flagging.homes_to_flag([7, 8], {}, {}, rules=[*flagging.RULES[:3], visit_poor])
-    assert flagged[7] == [{"code": "visit_poor",
-                           "reason": "The latest quality monitoring visit rating is Poor, published "
+    healthwatch = LatestRatingRule("healthwatch", "Healthwatch's latest enter and view rating",
+                                   frozenset({"inadequate"}), load_ratings=made_up_ratings)
+    flagged = flagging.homes_to_flag([7, 8], {}, {}, rules=[*flagging.RULES[:3], healthwatch])
+    assert flagged[7] == [{"code": "healthwatch",
+                           "reason": "Healthwatch's latest enter and view rating is Inadequate, published "
                                      "9 March 2026."}]
+
+
+@pytest.mark.django_db
+def test_a_home_whose_latest_published_visit_rated_it_poor_is_flagged(area):
+    from quality.choices import Rating, VisitStatus
+    from tests.quality.visits.factories import VisitFactory
+
+    def published(home, on, rating):
+        VisitFactory(care_home=home, status=VisitStatus.PUBLISHED, planned_on=on, started_on=on,
+                     shared_on=on, comments_close_on=on + dt.timedelta(days=14),
+                     published_on=on + dt.timedelta(days=20), published_rating=rating)
+
+    published(area.home, dt.date(2025, 6, 1), Rating.GOOD)
+    published(area.home, dt.date(2026, 2, 1), Rating.POOR)  # the latest
+    published(area.second_home, dt.date(2025, 6, 1), Rating.POOR)
+    published(area.second_home, dt.date(2026, 2, 1), Rating.REQUIRES_IMPROVEMENT)  # since improved
+    flagged = flagging.homes_to_flag([area.home.pk, area.second_home.pk, area.other_home.pk], {}, {})
+    assert flagged == {area.home.pk: [{
+        "code": "visit_poor",
+        "reason": ("The latest published quality monitoring visit rating is Poor, "
+                   "published 21 February 2026.")}]}
 
 
 @pytest.mark.django_db
@@ -129,7 +150,7 @@ def test_cqc_ratings_are_loaded_from_the_registry_for_every_home_at_once(django_
                           cqc_rating_published_on=dt.date(2026, 1, 5))
     good = CareHomeFactory(cqc_overall_rating=CqcRatingValue.GOOD)
     unrated = CareHomeFactory(cqc_overall_rating="")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the registry's ratings, and the visits'
         flagged = flagging.homes_to_flag([bad.pk, good.pk, unrated.pk], {}, {})
     assert list(flagged) == [bad.pk]
     assert flagged[bad.pk][0]["code"] == "cqc_inadequate"

@@ -2,6 +2,7 @@
 filters, sorting, chart and drill-down; flags for members who signed; and the same number of
 queries however many homes the group covers."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -14,9 +15,11 @@ from jig import meeting_services as ms
 from jig.agenda_services import flag_add
 from jig.choices import Movement, Rag
 from jig.views.dashboard import PAGE_SIZE
+from quality.choices import Rating, VisitStatus
 from quality.reports import add_months
 from tests.carehomes.factories import CareHomeFactory
 from tests.jig.factories import RiskRatingFactory
+from tests.quality.visits.factories import VisitFactory
 
 from .factories import JigActionFactory, SoftIntelligenceFactory
 from .test_dashboard import COMPONENTS
@@ -36,6 +39,10 @@ def rated(jig):
     type(jig.area.home).objects.filter(pk=jig.area.home.pk).update(cqc_overall_rating=CqcRatingValue.INADEQUATE)
     JigActionFactory(meeting=jig.meeting, care_home=jig.area.home)
     SoftIntelligenceFactory(group=jig.group, care_home=jig.area.home)
+    on = dt.date(2026, 2, 3)
+    VisitFactory(care_home=jig.area.home, status=VisitStatus.PUBLISHED, planned_on=on, started_on=on,
+                 shared_on=on, comments_close_on=on + dt.timedelta(days=14), published_on=on,
+                 published_rating=Rating.POOR)
     return month
 
 
@@ -59,6 +66,7 @@ def test_the_dashboard_shows_every_home_of_the_area_with_its_signals(jig, rated,
     assert "1.60×" in row and "Ambulance call-outs" in row  # the rate per bed against the area
     assert "Falls-related call-outs" in row  # the SPC signal's series
     assert "Inadequate" in row
+    assert "Poor" in row and "3 Feb 2026" in row  # the latest published visit
     numbers = re.findall(r'nhsuk-table__cell--numeric">([^<]*)</td>', row)
     assert numbers[-3:] == ["2", "1", "1"]  # late returns, open actions, soft intelligence
     assert "New" in html  # second_home has no earlier rating
