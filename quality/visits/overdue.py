@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from ..choices import (
     ACTION_OUTSTANDING_STATUSES,
@@ -90,11 +90,8 @@ def overdue_flag(*, today: dt.date, run: OverdueRun | None = None) -> OverdueRun
 
 
 def visit_link(visit) -> str:
-    """The visit's page, once the pages exist (``quality:visit-detail``); the portal otherwise."""
-    try:
-        return portal_link(reverse("visits:visit-detail", kwargs={"pk": visit.pk}))
-    except NoReverseMatch:
-        return portal_link("/")
+    """The visit's page (``visits:visit-detail``), as a full address for an email."""
+    return portal_link(reverse("visits:visit-detail", kwargs={"pk": visit.pk}))
 
 
 def _claim(kind: str, plan: ActionPlan, action: PlanAction | None, due_on: dt.date,
